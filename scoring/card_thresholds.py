@@ -59,6 +59,11 @@ class CardRules:
     concentration_warning_excess: float = 2.0
     concentration_critical_ratio: float = 2.5
     concentration_critical_excess: float = 2.0
+    # A service's high-risk changes' rise is material also by this many more high-risk
+    # changes (on their own or put there by a gate) than its usual week: five outside
+    # rewrites at the large-change gate's floor (about 1 in 2 each) in a service that
+    # usually makes one high-risk change a week add 1.9 expected fixes, under the floor above.
+    concentration_min_high_risk: int = 3
     shift_warning_ratio: float = 1.2
     shift_warning_excess: float = 2.0
     shift_critical_ratio: float = 2.5

@@ -72,15 +72,23 @@ def yardstick(this: WeekAggregate, last: WeekAggregate) -> tuple[WeekAggregate, 
 
 
 def severity_of(
-    rise: Rise | None, alpha: float, ratios: tuple[float, float], excesses: tuple[float, float]
+    rise: Rise | None,
+    alpha: float,
+    ratios: tuple[float, float],
+    excesses: tuple[float, float],
+    more: float | None = None,
+    least_more: float | None = None,
 ) -> Severity | None:
     """Critical or warning by the size of ``rise`` (ratio to its usual week and excess over it,
-    both of the severity's), when its test is beyond ``alpha``; ``None`` otherwise."""
+    both of the severity's), when its test is beyond ``alpha``; ``None`` otherwise. With
+    ``more`` (how many more changes make the rise), reaching ``least_more`` of them is also
+    excess enough."""
     if rise is None or rise.p_value > alpha:
         return None
-    if reaches(rise.ratio, ratios[1]) and reaches(rise.excess, excesses[1]):
+    counted = more is not None and least_more is not None and reaches(more, least_more)
+    if reaches(rise.ratio, ratios[1]) and (counted or reaches(rise.excess, excesses[1])):
         return Severity.CRITICAL
-    if reaches(rise.ratio, ratios[0]) and reaches(rise.excess, excesses[0]):
+    if reaches(rise.ratio, ratios[0]) and (counted or reaches(rise.excess, excesses[0])):
         return Severity.WARNING
     return None
 
@@ -180,6 +188,8 @@ class ServiceYardstick:
     last: int | None
     pools: tuple[float | None, ...]
     chance: Chance = fix_chance
+    # The lowest score of any high-risk change of the yardstick or this week (``_high_bound``).
+    bound: float | None = None
 
     @classmethod
     def of(
@@ -194,6 +204,7 @@ class ServiceYardstick:
             max((_week_of(c) for c in base.changes), default=None),
             tuple(_pool_chance(count(base.changes, chance)) for count in _COUNTS),
             chance,
+            _high_bound((*this.changes, *base.changes)),
         )
 
     def rises(self, service: str, now: Sequence[WeekChange]) -> tuple[Rise | None, Rise | None]:
@@ -207,6 +218,31 @@ class ServiceYardstick:
             for count, pool in zip(_COUNTS, self.pools, strict=True)
         )
         return fixes, high_risk
+
+    def more_high_risk(self, service: str, now: Sequence[WeekChange]) -> float | None:
+        """How many more of ``service``'s changes ``now`` are at high risk on their own
+        (``_high_on_own``) than in its usual week over the weeks of the yardstick it spans;
+        ``None`` when no change of either side is at high risk."""
+        if self.bound is None:
+            return None
+        before = self.before.get(service, ())
+        seen = weeks_seen(before, self.last, self.weeks)
+        usual = _high_on_own(before, self.bound) / seen if seen else 0.0
+        return _high_on_own(now, self.bound) - usual
+
+
+def _high_bound(changes: Iterable[WeekChange]) -> float | None:
+    """The high band's bound as the changes show it: the lowest score of any at high risk or
+    above (bands are fixed bounds of the number); ``None`` when none is."""
+    return min((c.score for c in changes if c.high_risk), default=None)
+
+
+def _high_on_own(changes: Iterable[WeekChange], bound: float) -> int:
+    """How many of ``changes`` are at high risk on their own: their own score (without the
+    points of what they land in) reaches ``bound``, or a gate put them in their band (a gate
+    reads the change itself, its size or a migration in it, and its floor holds whatever the
+    change lands in)."""
+    return sum(1 for c in changes if c.high_risk and (c.gates or c.own_score >= bound))
 
 
 def scope_rises(
@@ -246,14 +282,10 @@ def more_high_risk(
     base, _ = yardstick(this, last)
     now = _kept(this.changes, leaving_out)
     before = _kept(base.changes, leaving_out)
-    bound = min((c.score for c in (*now, *before) if c.high_risk), default=None)
+    bound = _high_bound((*now, *before))
     if not now or not before or bound is None:
         return None
-
-    def high(changes: list[WeekChange]) -> int:
-        return sum(1 for c in changes if c.high_risk and (c.gates or c.own_score >= bound))
-
-    return high(now) - len(now) * high(before) / len(before)
+    return _high_on_own(now, bound) - len(now) * _high_on_own(before, bound) / len(before)
 
 
 def _kept(changes: Iterable[WeekChange], leaving_out: Collection[str]) -> list[WeekChange]:

@@ -58,7 +58,14 @@ def concentration(
         if rises[0] is None or not together(rises, alpha):
             continue
         # Its severity is the size of the rise of either sum that rose beyond ``alpha`` itself.
-        sev = most_severe(*(severity_of(one, alpha, ratios, excesses) for one in rises))
+        # The high-risk changes' rise is also material in changes: each at the high bound is
+        # about one expected fix in two, so two more expected fixes would take four or five
+        # more of them than the service usually makes.
+        more = stick.more_high_risk(group.name, mine)
+        crossed = severity_of(
+            rises[1], alpha, ratios, excesses, more, r.concentration_min_high_risk
+        )
+        sev = most_severe(severity_of(rises[0], alpha, ratios, excesses), crossed)
         if sev is None:
             continue
         # What the card says is the service's expected fixes as its changes' chances show them:
@@ -99,7 +106,7 @@ def concentration(
                     mine,
                     fixes.usual_chance,
                     fixes.excess,
-                    every_high=bool(severity_of(rises[1], alpha, ratios, excesses)),
+                    every_high=crossed is not None,
                 )
             ),
         )

@@ -183,6 +183,44 @@ def test_a_concentration_is_judged_on_the_changes_own_chances(
         assert card.driver == "size"
 
 
+def _rewrites(week: int, rewrites: int) -> list[WeekChange]:
+    """Ten changes of service ``pay``: ``rewrites`` large ones the large-change gate holds at the
+    high bound (score 60, about one expected fix in two), one ordinary change at 62 when there
+    are none, and the rest at 45."""
+    config = ScoringConfig()
+    scores = [60] * rewrites + ([] if rewrites else [62])
+    scores += [45] * (10 - len(scores))
+    return [
+        replace(
+            c,
+            score=score,
+            band=band_for(score, config),
+            gates=("large_change",) if n < rewrites else (),
+            drivers=("size",),
+        )
+        for n, (c, score) in enumerate(zip(mix("pay", 10, 0, week), scores, strict=True))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rewrites", "expected"),
+    [
+        pytest.param(5, C, id="five-rewrites-at-the-high-bound-are-critical"),
+        pytest.param(3, None, id="two-more-high-risk-changes-are-none"),
+    ],
+)
+def test_a_service_s_rise_in_high_risk_changes_is_material_in_changes(
+    rewrites: int, expected: str | None
+) -> None:
+    """Five outside rewrites at the large-change gate's floor in a service that usually makes one
+    high-risk change a week add under two expected fixes, yet four more high-risk changes than
+    usual, five times its usual: a critical concentration; three (two more) are none."""
+    baseline = aggregate([c for w in range(1, 9) for c in _rewrites(-w, 0)], weeks=8)
+    this = aggregate(_rewrites(0, rewrites), baseline=baseline)
+    found = severities(this, aggregate(_rewrites(-1, 0)))
+    assert found.get("concentration:pay") == expected
+
+
 def test_a_busy_week_of_usual_changes_is_no_shift_but_riskier_changes_are() -> None:
     """Twice the changes at the usual share of high risk is no shift; the usual number of
     changes with three times the high-risk ones is."""
