@@ -49,6 +49,7 @@ __all__ = [
     "SEED_SETS",
     "TENTH_HELD_OUT_BASE",
     "THIRD_HELD_OUT_BASE",
+    "THIRTEENTH_HELD_OUT_BASE",
     "TWELFTH_HELD_OUT_BASE",
     "OrgShape",
     "Outcome",
@@ -101,6 +102,10 @@ ELEVENTH_HELD_OUT_BASE = 121_832_664
 # high bound and the gated rule leaving incidents to the incident rule were written, and run on
 # both sides of them without reading between: their judgement on material no rule has seen.
 TWELFTH_HELD_OUT_BASE = 59_255_622
+# Drawn the same way on 2026-11-28 at 22:42 UTC, after concentration was judged on the changes'
+# own chances and a service's rise in high-risk changes made material in changes: their
+# judgement, run on both sides of them.
+THIRTEENTH_HELD_OUT_BASE = 55_260_002
 
 # Each set's name on the command line and its first seed.
 SEED_SETS: dict[str, int] = {
@@ -117,6 +122,7 @@ SEED_SETS: dict[str, int] = {
     "tenth-held-out": TENTH_HELD_OUT_BASE,
     "eleventh-held-out": ELEVENTH_HELD_OUT_BASE,
     "twelfth-held-out": TWELFTH_HELD_OUT_BASE,
+    "thirteenth-held-out": THIRTEENTH_HELD_OUT_BASE,
 }
 
 # Weeks made: the baseline (``CardRules.baseline_weeks``), last week, and this week.
