@@ -49,7 +49,6 @@ def concentration(
     ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
     excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
     stick = ServiceYardstick.of(this, last, own_chance)
-    # Read only for a service that makes a card: most weeks none does.
     shown: ServiceYardstick | None = None
     now = grouped(this.changes, "service")
     for group in this.services:
@@ -58,18 +57,14 @@ def concentration(
         if rises[0] is None or not together(rises, alpha):
             continue
         # Its severity is the size of the rise of either sum that rose beyond ``alpha`` itself.
-        # The high-risk changes' rise is also material in changes: each at the high bound is
-        # about one expected fix in two, so two more expected fixes would take four or five
-        # more of them than the service usually makes.
+        # The high-risk changes' rise is also material in changes (about 1 in 2 each at the bound).
         more = stick.more_high_risk(group.name, mine)
-        crossed = severity_of(
-            rises[1], alpha, ratios, excesses, more, r.concentration_min_high_risk
-        )
+        least = r.concentration_min_high_risk
+        crossed = severity_of(rises[1], alpha, ratios, excesses, more, least)
         sev = most_severe(severity_of(rises[0], alpha, ratios, excesses), crossed)
         if sev is None:
             continue
-        # What the card says is the service's expected fixes as its changes' chances show them:
-        # the sums a reader can add up.
+        # The card says the sums its changes' chances show (read only once a card is made).
         shown = shown or ServiceYardstick.of(this, last)
         fixes, _ = shown.rises(group.name, mine)
         if fixes is None:

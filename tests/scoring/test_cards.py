@@ -138,10 +138,12 @@ def test_an_always_risky_service_at_its_usual_makes_no_card_and_more_risky_does(
     assert [c.id for c in cards(worse, aggregate(mix("pay", 8, 4, -1)))] == ["concentration:pay"]
 
 
-def _service_scored(week: int, scores: list[int], context: float = 0.0) -> list[WeekChange]:
+def _service_scored(
+    week: int, scores: list[int], context: float = 0.0, gated: int = 0
+) -> list[WeekChange]:
     """One change of service ``pay`` per score, each with ``context`` of its points from what it
     lands in (its service's recent incidents) and driven by size, or by those incidents when
-    they lifted it."""
+    they lifted it; the first ``gated`` held in their band by the large-change gate."""
     config = ScoringConfig()
     return [
         replace(
@@ -149,9 +151,10 @@ def _service_scored(week: int, scores: list[int], context: float = 0.0) -> list[
             score=score,
             band=band_for(score, config),
             context_points=context,
+            gates=("large_change",) if n < gated else (),
             drivers=("service_incidents", "size") if context else ("size",),
         )
-        for c, score in zip(mix("pay", len(scores), 0, week), scores, strict=True)
+        for n, (c, score) in enumerate(zip(mix("pay", len(scores), 0, week), scores, strict=True))
     ]
 
 
@@ -187,19 +190,8 @@ def _rewrites(week: int, rewrites: int) -> list[WeekChange]:
     """Ten changes of service ``pay``: ``rewrites`` large ones the large-change gate holds at the
     high bound (score 60, about one expected fix in two), one ordinary change at 62 when there
     are none, and the rest at 45."""
-    config = ScoringConfig()
     scores = [60] * rewrites + ([] if rewrites else [62])
-    scores += [45] * (10 - len(scores))
-    return [
-        replace(
-            c,
-            score=score,
-            band=band_for(score, config),
-            gates=("large_change",) if n < rewrites else (),
-            drivers=("size",),
-        )
-        for n, (c, score) in enumerate(zip(mix("pay", 10, 0, week), scores, strict=True))
-    ]
+    return _service_scored(week, scores + [45] * (10 - len(scores)), gated=rewrites)
 
 
 @pytest.mark.parametrize(
