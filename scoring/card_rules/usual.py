@@ -142,9 +142,10 @@ def _comparable(deploys: Iterable[ScoredDeploy], service: str, key: str) -> list
 
 
 def riskiest_deploy(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
-    """Whether the deploy ``i`` is linked to scored above every other deploy of its service this
-    week and over the baseline weeks, or the service made fewer than ``incident_many_deploys``
-    others to compare with (then a risky deploy is unusual enough).
+    """Whether the deploy ``i`` is linked to stood above every other deploy of its service this
+    week and over the baseline weeks by a material margin (its odds of needing a fix at least
+    ``incident_deploy_odds_ratio`` times the riskiest other's), or the service made fewer than
+    ``incident_many_deploys`` others to compare with (then a risky deploy is unusual enough).
     """
     deploys = (*this.deploys, *(this.baseline.deploys if this.baseline else ()))
     score = i.deploy_score
@@ -153,7 +154,10 @@ def riskiest_deploy(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
     others = _comparable(deploys, i.service, i.deploy_key or "")
     if len(others) < r.incident_many_deploys:
         return True
-    return score is not None and score > max(others)
+    # A point is a fixed step in log-odds (``ChangeModel.points_per_logit``), so an odds ratio
+    # is a margin in points whatever the two scores are.
+    margin = MODEL.points_per_logit * math.log(r.incident_deploy_odds_ratio)
+    return score is not None and score - max(others) >= margin
 
 
 def very_high_on_its_own(i: WeekIncident) -> bool:

@@ -387,7 +387,7 @@ def test_details_on_a_delivered_briefing_shows_the_cards_evidence(served: Served
     assert answer["response_type"] == "ephemeral"
     assert answer["replace_original"] is False
     text = _texts(answer["blocks"])
-    assert "Incident in Checkout followed a very-high-risk deploy" in text
+    assert "Incident in Checkout followed a deploy of a risky change" in text
     assert "minutes to resolve: 255 min" in text
     # The deploy in the briefing's words and the reader's time, its id beside it to ask about.
     assert "• deploy of Checkout, Fri 10:35 EST (`deploy:checkout:2026-11-20T15:35`) · " in text
