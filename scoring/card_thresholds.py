@@ -91,11 +91,12 @@ class CardRules:
     # by being high. Deploys an active incident's gate lifted are not compared.
     incident_many_deploys: int = 5
     # ...and scored above the riskiest of those others by a material margin: its odds of
-    # needing a fix at least this many times theirs (a score's points are steps in log-odds,
-    # so with the shipped model's 10 points a logit the margin is 4 points). Of a service's
-    # few dozen deploys one is always the riskiest, usually by a point or two over the next:
-    # a steady incident after it is a coincidence a fixed share of the time. 1.5 is the ratio
-    # that makes a service's expected fixes material (``concentration_warning_ratio``).
+    # needing a fix at least this many times theirs. A score's points are steps in log-odds,
+    # so with the shipped model's 10 points a logit the margin is just over 4 points (5 whole
+    # points). Of a service's few dozen deploys one is always the riskiest, usually by a point
+    # or two over the next: a steady incident after it is a coincidence a fixed share of the
+    # time. 1.5 is the ratio that makes a service's expected fixes material
+    # (``concentration_warning_ratio``).
     incident_deploy_odds_ratio: float = 1.5
     # A change a gate put at very high risk makes a card only when it is material: merged
     # without a human approval, by an AI agent, unusual for its service (no change through
