@@ -101,8 +101,11 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
         hours = fact(card, FactKey.HOURS_TO_INCIDENT)
         text = _hit_sentence(payload, key, name, hours, deploy_band, shipped, change)
         minutes = maybe_fact(card, FactKey.MINUTES_TO_RESOLVE)
+        # After a named change's number and band, "and took" would read as the change's or
+        # the deploy's time: the incident's own clause says whose it is.
+        took = "; it took" if shipped is not None else " and took"
         text += (
-            f" and took {number(minutes)} min to resolve."
+            f"{took} {number(minutes)} min to resolve."
             if minutes is not None
             else "; it is still open."
         )

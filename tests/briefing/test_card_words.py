@@ -70,7 +70,8 @@ def test_an_incident_card_after_an_ordinary_deploy_names_the_change_not_the_depl
     paragraph = KIND_WORDS[CardKind.INCIDENT].paragraph(make_payload((view,)), view)
     assert f"after a deploy that shipped s#1, scored {release.score}" in paragraph
     assert "risk deploy" not in paragraph
-    assert "took 30 min to resolve" in paragraph
+    # The incident's time to resolve in a clause of its own, not after the change's band.
+    assert f"scored {release.score}; it took 30 min to resolve." in paragraph
     said = card_action(make_payload((view,)), view)
     assert said is not None
     assert "what made s#1 risky" in said
