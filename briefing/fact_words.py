@@ -60,6 +60,7 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.OUTCOME_WEEKS: "weeks of outcomes compared",
     FactKey.EXPECTED_FIXES_THIS_WEEK: "changes expected to need a fix this week",
     FactKey.EXPECTED_FIXES_USUAL: "changes expected to need a fix in a usual week",
+    FactKey.EXPECTED_FIXES_LAST_WEEK: "changes expected to need a fix last week",
     FactKey.AGENT_KIND_CHANGES: "agent changes of this kind",
     FactKey.AGENT_KIND_LINES: "lines of code in agent changes of this kind",
     FactKey.AGENT_KIND_WENT_WRONG: "agent changes of this kind gone wrong",

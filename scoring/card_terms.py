@@ -180,6 +180,9 @@ class FactKey(StrEnum):
     # week and in its usual week (``card_rules.usual.rise``).
     EXPECTED_FIXES_THIS_WEEK = "expected_fixes_this_week"
     EXPECTED_FIXES_USUAL = "expected_fixes_usual"
+    # ...and last week's, against the same usual week, where a card tells a scope's way back
+    # from last week's rise (``card_rules.rises.came_back``).
+    EXPECTED_FIXES_LAST_WEEK = "expected_fixes_last_week"
 
 
 @dataclass(frozen=True, slots=True)

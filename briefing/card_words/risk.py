@@ -91,8 +91,19 @@ def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
 
 
 def _p_improvement(payload: BriefingPayload, card: CardView) -> str:
+    team = payload.team_name(card.subject or "")
+    then = maybe_fact(card, FactKey.EXPECTED_FIXES_LAST_WEEK)
+    now = maybe_fact(card, FactKey.EXPECTED_FIXES_THIS_WEEK)
+    usual = maybe_fact(card, FactKey.EXPECTED_FIXES_USUAL)
+    if then is not None and now is not None and usual is not None:
+        # Told by its expected fixes: its way back from last week's rise, whatever its share did.
+        return (
+            f"{team} is back from last week's rise in risk: {number(now)} of its "
+            f"{many(fact(card, FactKey.CHANGES), 'change')} are expected to need a fix, down "
+            f"from {number(then)} last week (usually {number(usual)}). Worth saying thank you."
+        )
     return (
-        f"{payload.team_name(card.subject or '')} cut its high-risk share to "
+        f"{team} cut its high-risk share to "
         f"{number(fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}% from "
         f"{number(fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK))}% over "
         f"{many(fact(card, FactKey.CHANGES), 'change')}. Worth saying thank you."
@@ -158,6 +169,7 @@ WORDS: dict[CardKind, KindWords] = {
         _t_improvement,
         _p_improvement,
         None,
-        "a team cut its share of high-risk changes.",
+        "a team cut its share of high-risk changes, or came back to its usual risk after a week "
+        "of more.",
     ),
 }

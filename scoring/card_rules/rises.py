@@ -12,6 +12,7 @@ from scoring.card_rules.usual import (
     Rise,
     fix_chance,
     nb_upper_tail,
+    own_chance,
     rise,
     rise_per_change,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "alarm_chance",
     "as_evidence",
     "beyond_noise",
+    "came_back",
     "difference",
     "fix_facts",
     "more_high_risk",
@@ -305,3 +307,70 @@ def fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
         CardFact(FactKey.EXPECTED_FIXES_THIS_WEEK, tenth(fixes.this_week)),
         CardFact(FactKey.EXPECTED_FIXES_USUAL, tenth(fixes.usual)),
     )
+
+
+def came_back(
+    this: WeekAggregate,
+    last: WeekAggregate,
+    team: str,
+    alpha: float,
+    ratios: tuple[float, float],
+    excesses: tuple[float, float],
+) -> tuple[Rise, Rise] | None:
+    """The expected fixes of ``team``'s changes (not its bots') last week and this week, each
+    against the weeks before last week, when last week's rose as a concentration does (both
+    sums tested together beyond ``alpha``, by at least a warning's ratio and excess, each change
+    by its own chance) and this week's no longer do, having fallen by as much (a warning's ratio
+    and excess, the other way): ``(last week's, this week's)`` as their changes' chances show
+    them. ``None`` otherwise, or without a week before last week to judge by.
+
+    Last week is judged against the weeks before it, not the baseline that holds it: a week of
+    rewrites in the yardstick would make the week after look calm by comparison alone.
+    """
+    base = this.baseline
+    if base is None or base.weeks < 2:
+        return None
+    # Last week's changes are ``last``'s, in the briefing's zone, whatever their UTC week.
+    then_keys = {c.key for c in last.changes}
+    earlier = [c for c in base.changes if c.key not in then_keys]
+    if not earlier:
+        return None
+    weeks = base.weeks - 1
+    newest = max(_week_of(c) for c in earlier)
+
+    def mine(changes: Iterable[WeekChange]) -> list[WeekChange]:
+        return [c for c in changes if c.team == team and not c.bot]
+
+    before, then, now = mine(earlier), mine(last.changes), mine(this.changes)
+    seen = weeks_seen(before, newest, weeks)
+
+    def sums(changes: Sequence[WeekChange], chance: Chance) -> tuple[Rise | None, Rise | None]:
+        fixes, high_risk = (
+            rise(
+                count(changes, chance),
+                count(before, chance),
+                weeks,
+                seen,
+                _pool_chance(count(earlier, chance)),
+            )
+            for count in _COUNTS
+        )
+        return fixes, high_risk
+
+    risen = sums(then, own_chance)
+    if risen[0] is None or not together(risen, alpha):
+        return None
+    sizes = (severity_of(r, alpha, ratios, excesses) for r in risen)
+    if most_severe(*sizes) is None or together(sums(now, own_chance), alpha):
+        return None
+    shown_then, shown_now = sums(then, fix_chance)[0], sums(now, fix_chance)[0]
+    if shown_then is None or shown_now is None:
+        return None
+    # A way back is as material as the rise: by a warning's ratio and excess, the other way.
+    fell = shown_then.this_week - shown_now.this_week
+    if not (
+        reaches(fell, excesses[0])
+        and reaches(shown_then.this_week, ratios[0] * shown_now.this_week)
+    ):
+        return None
+    return shown_then, shown_now

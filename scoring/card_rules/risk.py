@@ -12,6 +12,7 @@ from scoring.card_rules.rises import (
     alarm_chance,
     as_evidence,
     beyond_noise,
+    came_back,
     difference,
     fix_facts,
     more_high_risk,
@@ -365,7 +366,11 @@ def _driver_shift(
 def improvement(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """A team's high-risk share fell materially: good news worth saying."""
+    """A team shipped with less risk, good news worth saying: its high-risk share fell
+    materially, or its expected fixes came back from last week's material rise (``came_back``)."""
+    alpha = alarm_chance(this, r, "concentration")
+    ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
+    excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
     for team in this.teams:
         before = last.by_team.get(team.name)
         if before is None or team.distribution.total < r.improvement_min_changes:
@@ -373,25 +378,20 @@ def improvement(
         # One high-risk change in a week of two is not a 50 % baseline to improve on.
         if before.distribution.total < r.improvement_min_changes_last_week:
             continue
-        drop = before.distribution.high_risk_share - team.distribution.high_risk_share
-        if not reaches(drop, r.improvement_min_drop_pp):
+        back = came_back(this, last, team.name, alpha, ratios, excesses)
+        now, then = team.distribution.high_risk_share, before.distribution.high_risk_share
+        if back is None and not reaches(then - now, r.improvement_min_drop_pp):
             continue
+        facts = [
+            CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
+            CardFact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(then), "%"),
+            CardFact(FactKey.CHANGES, team.distribution.total),
+        ]
+        if back is not None:
+            facts += [CardFact(FactKey.EXPECTED_FIXES_LAST_WEEK, tenth(back[0].this_week))]
+            facts += fix_facts(back[1])
         yield Card(
-            f"improvement:{team.name}",
-            CardKind.IMPROVEMENT,
-            Severity.INFO,
-            team.name,
-            (
-                CardFact(
-                    FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(team.distribution.high_risk_share), "%"
-                ),
-                CardFact(
-                    FactKey.HIGH_RISK_SHARE_LAST_WEEK,
-                    tenth(before.distribution.high_risk_share),
-                    "%",
-                ),
-                CardFact(FactKey.CHANGES, team.distribution.total),
-            ),
+            f"improvement:{team.name}", CardKind.IMPROVEMENT, Severity.INFO, team.name, tuple(facts)
         )
 
 
