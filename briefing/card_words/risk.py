@@ -169,7 +169,6 @@ WORDS: dict[CardKind, KindWords] = {
         _t_improvement,
         _p_improvement,
         None,
-        "a team cut its share of high-risk changes, or came back to its usual risk after a week "
-        "of more.",
+        "a team cut its high-risk share or came back from a rise.",
     ),
 }

@@ -10,6 +10,7 @@ from scoring.band import Band
 from scoring.card_rules.measure import reaches, tenth
 from scoring.card_rules.usual import (
     Rise,
+    chance_at,
     fix_chance,
     nb_upper_tail,
     own_chance,
@@ -125,29 +126,41 @@ def difference(
 Chance = Callable[[WeekChange], float]
 
 
-def _chances(changes: Iterable[WeekChange], chance: Chance) -> list[float]:
+def _chances(changes: Iterable[WeekChange], chance: Chance, _floor: float) -> list[float]:
     return [chance(c) for c in changes]
 
 
-def _high_risk(changes: Iterable[WeekChange], chance: Chance) -> list[float]:
-    """One per change: its chance of needing a fix when it is at high risk or above, 0 otherwise.
+def _high_risk(changes: Iterable[WeekChange], chance: Chance, floor: float) -> list[float]:
+    """One per change: its chance of needing a fix when it is at high risk or above as ``chance``
+    reads it (that chance reaches ``floor``, the high bound's, or a gate put it in its band), 0
+    otherwise.
 
     A change's chance of a fix is at most 1, so in the sum over every change one at the high
     bound (about 1 in 2) shows only by its chance over the usual change's, however unusual it is
     for its scope, and among the noise of every ordinary change: a week of rewrites the
     large-change gate puts at high risk barely moves it. The expected fixes of the high-risk
     changes alone see each of them whole, against a usual made of the scope's own high-risk
-    changes (docs/scoring.md, "Expected fixes and a false-alarm budget").
+    changes (docs/scoring.md, "Expected fixes and a false-alarm budget"). Counted by their own
+    chances (``own_chance``), the changes a week of incidents lifted over the bound are not
+    among them: the incidents made none of them riskier work.
     """
-    return [chance(c) if c.high_risk else 0.0 for c in changes]
+    return [chance(c) if c.high_risk and (c.gates or chance(c) >= floor) else 0.0 for c in changes]
 
 
 # What a scope's week is counted by, each against its own weeks: the expected fixes of all its
-# changes, and of its changes at high risk or above (very-high ones among them).
-_COUNTS: tuple[Callable[[Iterable[WeekChange], Chance], list[float]], ...] = (
+# changes, and of its changes at high risk or above (very-high ones among them), each change
+# counted by a chance; the second reads the high bound's chance.
+_COUNTS: tuple[Callable[[Iterable[WeekChange], Chance, float], list[float]], ...] = (
     _chances,
     _high_risk,
 )
+
+
+def _floor(changes: Iterable[WeekChange]) -> float:
+    """The chance at the high band's bound as ``changes`` show it (``_high_bound``); 0 without a
+    high-risk change, where none is counted anyway."""
+    bound = _high_bound(changes)
+    return 0.0 if bound is None else chance_at(bound)
 
 
 def together(rises: Sequence[Rise | None], alpha: float) -> bool:
@@ -200,13 +213,15 @@ class ServiceYardstick:
         """The yardstick of ``this`` week's services (``yardstick``), each change counted by its
         ``chance``."""
         base, weeks = yardstick(this, last)
+        bound = _high_bound((*this.changes, *base.changes))
+        floor = 0.0 if bound is None else chance_at(bound)
         return cls(
             weeks,
             grouped(base.changes, "service"),
             max((_week_of(c) for c in base.changes), default=None),
-            tuple(_pool_chance(count(base.changes, chance)) for count in _COUNTS),
+            tuple(_pool_chance(count(base.changes, chance, floor)) for count in _COUNTS),
             chance,
-            _high_bound((*this.changes, *base.changes)),
+            bound,
         )
 
     def rises(self, service: str, now: Sequence[WeekChange]) -> tuple[Rise | None, Rise | None]:
@@ -215,8 +230,9 @@ class ServiceYardstick:
         before = self.before.get(service, ())
         seen = weeks_seen(before, self.last, self.weeks)
         chance = self.chance
+        floor = 0.0 if self.bound is None else chance_at(self.bound)
         fixes, high_risk = (
-            rise(count(now, chance), count(before, chance), self.weeks, seen, pool)
+            rise(count(now, chance, floor), count(before, chance, floor), self.weeks, seen, pool)
             for count, pool in zip(_COUNTS, self.pools, strict=True)
         )
         return fixes, high_risk
@@ -259,9 +275,11 @@ def scope_rises(
 
     base, _ = yardstick(this, last)
     now, before = _kept(this.changes, leaving_out), _kept(base.changes, leaving_out)
+    floor = _floor((*now, *before))
     # Per change: an organisation's busy week is more changes, not riskier ones.
     fixes, high_risk = (
-        rise_per_change(count(now, chance), count(before, chance)) for count in _COUNTS
+        rise_per_change(count(now, chance, floor), count(before, chance, floor))
+        for count in _COUNTS
     )
     return fixes, high_risk
 
@@ -343,15 +361,16 @@ def came_back(
 
     before, then, now = mine(earlier), mine(last.changes), mine(this.changes)
     seen = weeks_seen(before, newest, weeks)
+    floor = _floor((*earlier, *last.changes, *this.changes))
 
     def sums(changes: Sequence[WeekChange], chance: Chance) -> tuple[Rise | None, Rise | None]:
         fixes, high_risk = (
             rise(
-                count(changes, chance),
-                count(before, chance),
+                count(changes, chance, floor),
+                count(before, chance, floor),
                 weeks,
                 seen,
-                _pool_chance(count(earlier, chance)),
+                _pool_chance(count(earlier, chance, floor)),
             )
             for count in _COUNTS
         )

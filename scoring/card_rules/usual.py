@@ -27,6 +27,7 @@ __all__ = [
     "YOUNG_WEEKS",
     "Rise",
     "beta_binomial_upper_tail",
+    "chance_at",
     "dispersion",
     "expected_fixes",
     "failures_rose",
@@ -186,7 +187,8 @@ _LEAST_DISPERSION = 0.05
 
 
 @lru_cache(maxsize=4096)
-def _chance_at(score: float) -> float:
+def chance_at(score: float) -> float:
+    """The calibrated chance of needing a fix that a score of ``score`` stands for."""
     # A week page's rules ask the chance of each of thousands of baseline changes several
     # times over, and scores take few values (whole points; less a context signal's points).
     return MODEL.probability(score)
@@ -194,14 +196,14 @@ def _chance_at(score: float) -> float:
 
 def fix_chance(c: WeekChange) -> float:
     """The calibrated chance that ``c`` needs a fix: what its 0–100 score is built from."""
-    return _chance_at(c.score)
+    return chance_at(c.score)
 
 
 def own_chance(c: WeekChange) -> float:
     """The calibrated chance that ``c`` needs a fix from its own signals: its score without the
     points of what it lands in (``WeekChange.own_score``), such as its service's recent
     incidents, which every change merged there carries alike."""
-    return _chance_at(c.own_score)
+    return chance_at(c.own_score)
 
 
 def expected_fixes(changes: Iterable[WeekChange]) -> float:
