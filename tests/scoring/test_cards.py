@@ -295,7 +295,7 @@ def test_a_shift_of_a_few_more_changes_crossing_the_high_bound(
     assert severities(this, aggregate(_crossing(-1, 1))).get("shift") == expected
 
 
-def _just_under(week: int, context: float) -> list[WeekChange]:
+def _just_under(week: int, context: int) -> list[WeekChange]:
     """30 changes over services of three: one at 62 (high risk), eight at 57 (moderate, just
     under the high bound) with ``context`` of their points from their services' recent
     incidents added, the rest at 40."""
@@ -306,7 +306,7 @@ def _just_under(week: int, context: float) -> list[WeekChange]:
             c,
             score=score + (context if score == 57 else 0),
             band=band_for(score + (context if score == 57 else 0), config),
-            context_points=context if score == 57 else 0.0,
+            context_points=float(context) if score == 57 else 0.0,
         )
         for c, score in zip(spread(30, 0, week), scores, strict=True)
     ]
@@ -317,10 +317,10 @@ def test_changes_lifted_over_the_high_bound_by_incidents_are_no_shift() -> None:
     services' recent incidents holds nine high-risk changes against one, yet is no shift: by
     their own chances none of the eight is at high risk, and the changes are no riskier work
     than in the eight weeks before (the incident cards tell such a week)."""
-    baseline = aggregate([c for w in range(1, 9) for c in _just_under(-w, 0.0)], weeks=8)
-    this = aggregate(_just_under(0, 5.0), baseline=baseline)
+    baseline = aggregate([c for w in range(1, 9) for c in _just_under(-w, 0)], weeks=8)
+    this = aggregate(_just_under(0, 5), baseline=baseline)
     assert this.distribution.high_risk == 9
-    assert "shift" not in severities(this, aggregate(_just_under(-1, 0.0)))
+    assert "shift" not in severities(this, aggregate(_just_under(-1, 0)))
 
 
 # --- rising signal driver ---------------------------------------------------------------------
