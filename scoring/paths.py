@@ -71,6 +71,7 @@ from scoring.linguist import (
     language_of,
     type_of,
 )
+from scoring.manifests import dev_requirements, named_manifest
 
 __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
@@ -102,11 +103,6 @@ _ASIDE = re.compile(
     r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
     r"|_?examples?|_?samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox|website|_?site)/"
     r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$)",
-)
-# Data and examples nobody deploys: the only places a dependency manifest is ignored.
-_FIXTURE = re.compile(
-    r"/(testdata|test_data|fixtures|__fixtures__|_?examples?|_?samples?|demos?|tutorials?"
-    r"|quickstarts?|docs_src|website|_?site)/"
 )
 
 # Not hand-written code a reviewer reads, beyond tests and ``_ASIDE``: test data and
@@ -227,16 +223,6 @@ _DATA = re.compile(
 _TEST_DATA_DIR = re.compile(
     r"/(?:testdata|test_data|test-data|fixtures|__fixtures__|__snapshots__)/"
 )
-_MANIFEST = re.compile(
-    r"/(?:requirements[^/]*/[^/]+\.(txt|in)$"  # pip's requirements/base.txt, requirements-dev/
-    r"|(package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?"
-    r"|[^/]*requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock"
-    r"|pipfile(\.lock)?|go\.(mod|sum|work|work\.sum)|cargo\.(toml|lock)|gemfile(\.lock)?"
-    r"|pom\.xml|build\.gradle(\.kts)?|gradle\.lockfile|libs\.versions\.toml"
-    r"|composer\.(json|lock)|[^/]+\.(cs|fs|vb)proj|packages\.(lock\.json|config)"
-    r"|directory\.packages\.props|mix\.(exs|lock)|podfile(\.lock)?|package\.(swift|resolved)"
-    r"|pubspec\.(yaml|lock)|deno\.(json|lock))$)",
-)
 
 
 # riskbrief's own rules beside Linguist's (``scoring.linguist``); docs/scoring.md's table
@@ -269,34 +255,6 @@ _BUILD_OUTPUT = re.compile(
 # query language, or a name Linguist does not know, which the path rules judge alone), or
 # data and prose (configuration, data files, text).
 _CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
-
-
-# What a requirements or constraints file's name may say it is for when what it pins is
-# installed by developers and CI, not by what ships (flask's requirements/dev.txt and
-# requirements/typing.txt, requirements-test.txt, docs-requirements.in; a folder named
-# requirements-something holds pip-tools' inputs and outputs as requirements/ does).
-_DEV_PURPOSES = frozenset(
-    {"dev", "develop", "development", "test", "tests", "testing", "doc", "docs", "typing",
-     "types", "lint", "linting", "style", "mypy", "ci", "build", "bench", "benchmark",
-     "benchmarks", "pre-commit"}
-)  # fmt: skip
-_WORD_SPLIT = re.compile(r"[-_.]")
-
-
-def _dev_requirements(slashed: str) -> bool:
-    """Whether a requirements or constraints file is named for development, tests, docs or CI."""
-    folder, _, name = slashed.rpartition("/")
-    stem, dot, extension = name.rpartition(".")
-    if not dot or extension not in ("txt", "in"):
-        return False
-    in_folder = folder.rpartition("/")[2].startswith("requirements")
-    if not (in_folder or "requirements" in stem or "constraints" in stem):
-        return False
-    # The folder's name may say the purpose for all it holds (requirements-dev/base.txt).
-    words = _WORD_SPLIT.split(stem) + (
-        _WORD_SPLIT.split(folder.rpartition("/")[2]) if in_folder else []
-    )
-    return not _DEV_PURPOSES.isdisjoint(words) or stem in _DEV_PURPOSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +315,7 @@ def path_kinds(path: str) -> PathKinds:
         # neither a migration nor infrastructure here (else it was asked above).
         aside = not test and is_documentation(path)
     code = not (test or aside)
-    manifest = _MANIFEST.search(slashed) is not None and _FIXTURE.search(slashed) is None
+    manifest = named_manifest(slashed)
     hand_kept = _HAND_KEPT.search(slashed) is not None
     generated = (
         _HANDLESS.search(slashed) is not None
@@ -375,7 +333,7 @@ def path_kinds(path: str) -> PathKinds:
     project_file = _NOT_CODE.search(slashed) is not None
     asset = _ASSET.fullmatch(name) is not None
     infra = not aside and named_infra
-    aside_any = test or aside or (manifest and _dev_requirements(slashed))
+    aside_any = test or aside or (manifest and dev_requirements(slashed))
     return PathKinds(
         migration=migration,
         test=test,
