@@ -21,13 +21,12 @@ from briefing.claims import (
     MEASURE,
     NUMBER,
     card_figures,
-    count_problems,
-    known_counts,
     matches,
     placement_problems,
     plan_problems,
     week_figures,
 )
+from briefing.count_claims import count_problems, known_counts
 from briefing.narrative import MAX_WORDS, Narrative
 from briefing.payload import BriefingPayload
 from briefing.prompt import SYSTEM_PROMPT, payload_json

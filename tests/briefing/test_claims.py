@@ -1,11 +1,9 @@
-"""Where a narrative's figures sit: weeks, cards and counts the payload has."""
+"""Where a narrative's figures sit: the right week and the right card."""
 
 from __future__ import annotations
 
 from briefing.claims import (
     Figure,
-    count_problems,
-    known_counts,
     matches,
     placement_problems,
     week_figures,
@@ -33,29 +31,9 @@ def test_a_figure_borrowed_from_another_card_is_a_problem() -> None:
     assert list(placement_problems("p", "a change failure rate of 41% this week", own, others))
 
 
-def test_counts_are_checked_against_the_payloads_counts() -> None:
-    """A count of incidents the payload has passes; one it does not have is named."""
-    payload = busy_payload()
-    known = known_counts(payload)
-    incidents = max(known["incidents"])
-    assert not list(count_problems("h", f"{incidents} incidents", known))
-    missing = max(known["incidents"]) + 17
-    assert list(count_problems("h", f"{missing} incidents", known))
-
-
 def test_the_weeks_own_pairs_are_figures_of_their_week() -> None:
     """The headline's ground holds this week's and last week's totals, each with its week."""
     payload = busy_payload()
     figures = week_figures(payload)
     assert Figure(float(payload.distribution.total), "", "this", None) in figures
     assert Figure(float(payload.distribution_last_week.total), "", "last", None) in figures
-
-
-def test_the_peoples_count_of_the_agents_section_is_a_known_count() -> None:
-    """A narrative may say how many of the week's changes people made, as the payload counts."""
-    payload = busy_payload()
-    # A count no other figure of the payload holds, so only the people's count can admit it.
-    people = max(known_counts(payload)["changes"]) + 7
-    agents = payload.agents.model_copy(update={"human_changes": people})
-    payload = payload.model_copy(update={"agents": agents})
-    assert people in known_counts(payload)["changes"]
