@@ -10,6 +10,7 @@ from scoring.card_rules.measure import CardRule, compared, reaches, severity_for
 from scoring.card_rules.usual import (
     failures_rose,
     larger_than_usual,
+    odds_margin,
     own_largest,
     riskiest_deploy,
     routine_gated,
@@ -115,32 +116,39 @@ def reverts_rose(service: str, this: WeekAggregate) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Usual:
     """What each service's changes did over the baseline weeks, read once for a week's
-    incidents: the gates they went through (``usual_gates``) and the most lines of code one
-    carried (``own_largest``)."""
+    incidents: the gates they went through (``usual_gates``), the most lines of code one
+    carried (``own_largest``) and the highest score one had."""
 
     gates: set[tuple[str | None, str]]
     largest: Mapping[str | None, int]
+    riskiest: Mapping[str | None, int]
 
     @staticmethod
     def of(this: WeekAggregate) -> _Usual:
-        return _Usual(usual_gates(this), own_largest(this))
+        riskiest: dict[str | None, int] = {}
+        for c in this.baseline.changes if this.baseline is not None else ():
+            riskiest[c.service] = max(riskiest.get(c.service, 0), c.score)
+        return _Usual(usual_gates(this), own_largest(this), riskiest)
 
 
 def _unusual(c: WeekChange, usual: _Usual, r: CardRules) -> bool:
     """Whether ``c`` was unusual for its service: very high for its history and not taken
     routinely (``card_rules.usual.routine_gated``: a reviewed migration of a service that
     migrates every week or two is routine), through a gate none of its service's changes
-    went through over the baseline weeks (``usual_gates``): a change larger than one review
-    takes in, where the service makes none, is unusual though that gate lifts it only to
-    high; or through the large-change gate at twice the size of anything its service made
-    over those weeks (``larger_than_usual``): one 400-line change a month earlier does not
-    make a 1,500-line release usual."""
+    went through over the baseline weeks (``usual_gates``) and riskier than any of them by a
+    material margin (``odds_margin``): a change larger than one review takes in, where the
+    service makes none, is unusual though that gate lifts it only to high, but not a 400-line
+    change where the largest was 371; or through the large-change gate at twice the size of
+    anything its service made over those weeks (``larger_than_usual``): one 400-line change a
+    month earlier does not make a 1,500-line release usual."""
     # Routine by how often its service takes such a change, not by its size: after a first
     # migration in weeks the service broke, which is a finding whatever the migration's size
     # (a routine-sized one makes no card of its own: ``gates.material_gated``).
     if c.band is Band.CRITICAL and not routine_gated(c, usual.gates, r):
         return True
-    if any((c.service, g) not in usual.gates for g in c.gates):
+    if any((c.service, g) not in usual.gates for g in c.gates) and (
+        c.score - usual.riskiest.get(c.service, 0) >= odds_margin(r)
+    ):
         return True
     return larger_than_usual(c, usual.largest)
 

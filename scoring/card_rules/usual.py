@@ -34,6 +34,7 @@ __all__ = [
     "fix_chance",
     "larger_than_usual",
     "nb_upper_tail",
+    "odds_margin",
     "other_risk",
     "own_chance",
     "own_largest",
@@ -155,10 +156,14 @@ def riskiest_deploy(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
     others = _comparable(deploys, i.service, i.deploy_key or "")
     if len(others) < r.incident_many_deploys:
         return True
-    # A point is a fixed step in log-odds (``ChangeModel.points_per_logit``), so an odds ratio
-    # is a margin in points whatever the two scores are.
-    margin = MODEL.points_per_logit * math.log(r.incident_deploy_odds_ratio)
-    return score is not None and score - max(others) >= margin
+    return score is not None and score - max(others) >= odds_margin(r)
+
+
+def odds_margin(r: CardRules) -> float:
+    """How many points a score stands above another's when its odds of needing a fix are
+    ``incident_deploy_odds_ratio`` times theirs: a point is a fixed step in log-odds
+    (``ChangeModel.points_per_logit``), so the margin is the same whatever the two scores."""
+    return MODEL.points_per_logit * math.log(r.incident_deploy_odds_ratio)
 
 
 def very_high_on_its_own(i: WeekIncident) -> bool:

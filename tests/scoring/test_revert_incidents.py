@@ -89,10 +89,12 @@ def _reverted_release(
     baseline_gates: tuple[str, ...],
     lines: int | None = None,
     baseline_lines: int | None = None,
+    baseline_band: Band | None = None,
 ) -> tuple[Card, ...]:
-    """A week whose only incident is the revert of release r#7 (``gates``, ``lines`` of code)
-    that an ordinary deploy of search shipped, over four baseline weeks whose changes carried
-    ``baseline_gates`` and ``baseline_lines``; the cards of that week."""
+    """A week whose only incident is the revert of release r#7 (high risk, ``gates``, ``lines``
+    of code) that an ordinary deploy of search shipped, over four baseline weeks whose changes
+    carried ``baseline_gates`` and ``baseline_lines`` and were in ``baseline_band`` (high risk
+    through a gate, else moderate); the cards of that week."""
     ordinary = deploys("search", 8, 0, -1, Band.HIGH)
     (deploy,) = deploys("search", 1, 0, band=Band.HIGH)
     release = change("r#7", "search", Band.HIGH, gates=gates, source_lines=lines)
@@ -106,8 +108,9 @@ def _reverted_release(
         incident("revert:r#8", "search", opened, None, deploy, (release,)), culprits=trace
     )
     earlier = [
-        change(f"e#{n}", "search", Band.HIGH, -1, gates=baseline_gates, source_lines=baseline_lines)
+        change(f"e#{n}", "search", band, -1, gates=baseline_gates, source_lines=baseline_lines)
         for n in range(3)
+        for band in (baseline_band or (Band.HIGH if baseline_gates else Band.MODERATE),)
     ]
     baseline = aggregate([*spread(30, 0, -1), *earlier], ordinary, weeks=4)
     this = aggregate(spread(30, 0), [deploy], [revert], baseline=baseline)
@@ -130,6 +133,16 @@ def test_a_release_larger_than_its_service_makes_reverted_makes_a_critical_card(
     assert all(c.kind is not CardKind.INCIDENT for c in routine)
     plain = _reverted_release((), ())
     assert all(c.kind is not CardKind.INCIDENT for c in plain)
+
+
+def test_a_gate_new_to_its_service_is_unusual_only_by_a_material_margin() -> None:
+    """A release through the large-change gate, which no change of its service went through
+    over the baseline weeks, is no unusual change when it scores no higher than the service's
+    riskiest change of those weeks (a 400-line change where the largest was 371 lines, as on
+    a steady week of a made organisation): its odds of needing a fix must be
+    ``incident_deploy_odds_ratio`` times theirs, as a deploy's must."""
+    same = _reverted_release(("large_change",), (), baseline_band=Band.HIGH)
+    assert all(c.kind is not CardKind.INCIDENT for c in same)
 
 
 def test_a_release_twice_its_services_largest_is_unusual_through_a_usual_gate() -> None:
@@ -166,9 +179,9 @@ def test_an_incident_after_a_deploy_shipping_a_release_larger_than_its_service_m
         )
         opened = deploy.finished_at + timedelta(hours=1.6)
         inc = incident("INC-4", "identity", opened, 90, deploy, rewrites)
-        earlier = [
-            change(f"e#{n}", "identity", Band.HIGH, -1, gates=baseline_gates) for n in range(3)
-        ]
+        # Usual changes of the service: moderate, or high through the gate where it is usual.
+        band = Band.HIGH if baseline_gates else Band.MODERATE
+        earlier = [change(f"e#{n}", "identity", band, -1, gates=baseline_gates) for n in range(3)]
         baseline = aggregate([*spread(30, 0, -1), *earlier], ordinary, weeks=4)
         this = aggregate(spread(30, 0), [deploy], [inc], baseline=baseline)
         return cards(this, aggregate(spread(30, 0, -1)))
