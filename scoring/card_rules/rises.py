@@ -13,7 +13,6 @@ from scoring.card_rules.usual import (
     chance_at,
     fix_chance,
     nb_upper_tail,
-    own_chance,
     rise,
     rise_per_change,
 )
@@ -23,20 +22,23 @@ from scoring.weekly import WeekAggregate, WeekChange, grouped
 
 __all__ = [
     "BUDGET_SHARES",
+    "COUNTS",
     "Chance",
     "ServiceYardstick",
     "alarm_chance",
     "as_evidence",
     "beyond_noise",
-    "came_back",
     "difference",
     "fix_facts",
+    "high_floor",
     "more_high_risk",
     "most_severe",
+    "pool_chance",
     "scope_rise",
     "scope_rises",
     "severity_of",
     "together",
+    "week_of",
     "weeks_seen",
     "yardstick",
 ]
@@ -150,13 +152,13 @@ def _high_risk(changes: Iterable[WeekChange], chance: Chance, floor: float) -> l
 # What a scope's week is counted by, each against its own weeks: the expected fixes of all its
 # changes, and of its changes at high risk or above (very-high ones among them), each change
 # counted by a chance; the second reads the high bound's chance.
-_COUNTS: tuple[Callable[[Iterable[WeekChange], Chance, float], list[float]], ...] = (
+COUNTS: tuple[Callable[[Iterable[WeekChange], Chance, float], list[float]], ...] = (
     _chances,
     _high_risk,
 )
 
 
-def _floor(changes: Iterable[WeekChange]) -> float:
+def high_floor(changes: Iterable[WeekChange]) -> float:
     """The chance at the high band's bound as ``changes`` show it (``_high_bound``); 0 without a
     high-risk change, where none is counted anyway."""
     bound = _high_bound(changes)
@@ -173,11 +175,11 @@ def together(rises: Sequence[Rise | None], alpha: float) -> bool:
     return any(p <= alpha * (k + 1) / m for k, p in enumerate(ps))
 
 
-def _pool_chance(changes: Sequence[float]) -> float | None:
+def pool_chance(changes: Sequence[float]) -> float | None:
     return sum(changes) / len(changes) if changes else None
 
 
-def _week_of(c: WeekChange) -> int:
+def week_of(c: WeekChange) -> int:
     """The ordinal of the (UTC, ISO) week ``c`` merged in."""
     day = c.merged_at.date()
     return (day.toordinal() - day.weekday()) // 7
@@ -189,7 +191,7 @@ def weeks_seen(changes: Sequence[WeekChange], last: int | None, weeks: int) -> i
     most ``weeks``."""
     if not changes or last is None:
         return 0
-    return max(1, min(weeks, last - min(_week_of(c) for c in changes) + 1))
+    return max(1, min(weeks, last - min(week_of(c) for c in changes) + 1))
 
 
 @dataclass(frozen=True)
@@ -218,8 +220,8 @@ class ServiceYardstick:
         return cls(
             weeks,
             grouped(base.changes, "service"),
-            max((_week_of(c) for c in base.changes), default=None),
-            tuple(_pool_chance(count(base.changes, chance, floor)) for count in _COUNTS),
+            max((week_of(c) for c in base.changes), default=None),
+            tuple(pool_chance(count(base.changes, chance, floor)) for count in COUNTS),
             chance,
             bound,
         )
@@ -233,7 +235,7 @@ class ServiceYardstick:
         floor = 0.0 if self.bound is None else chance_at(self.bound)
         fixes, high_risk = (
             rise(count(now, chance, floor), count(before, chance, floor), self.weeks, seen, pool)
-            for count, pool in zip(_COUNTS, self.pools, strict=True)
+            for count, pool in zip(COUNTS, self.pools, strict=True)
         )
         return fixes, high_risk
 
@@ -275,11 +277,10 @@ def scope_rises(
 
     base, _ = yardstick(this, last)
     now, before = _kept(this.changes, leaving_out), _kept(base.changes, leaving_out)
-    floor = _floor((*now, *before))
+    floor = high_floor((*now, *before))
     # Per change: an organisation's busy week is more changes, not riskier ones.
     fixes, high_risk = (
-        rise_per_change(count(now, chance, floor), count(before, chance, floor))
-        for count in _COUNTS
+        rise_per_change(count(now, chance, floor), count(before, chance, floor)) for count in COUNTS
     )
     return fixes, high_risk
 
@@ -325,71 +326,3 @@ def fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
         CardFact(FactKey.EXPECTED_FIXES_THIS_WEEK, tenth(fixes.this_week)),
         CardFact(FactKey.EXPECTED_FIXES_USUAL, tenth(fixes.usual)),
     )
-
-
-def came_back(
-    this: WeekAggregate,
-    last: WeekAggregate,
-    team: str,
-    alpha: float,
-    ratios: tuple[float, float],
-    excesses: tuple[float, float],
-) -> tuple[Rise, Rise] | None:
-    """The expected fixes of ``team``'s changes (not its bots') last week and this week, each
-    against the weeks before last week, when last week's rose as a concentration does (both
-    sums tested together beyond ``alpha``, by at least a warning's ratio and excess, each change
-    by its own chance) and this week's no longer do, having fallen by as much (a warning's ratio
-    and excess, the other way): ``(last week's, this week's)`` as their changes' chances show
-    them. ``None`` otherwise, or without a week before last week to judge by.
-
-    Last week is judged against the weeks before it, not the baseline that holds it: a week of
-    rewrites in the yardstick would make the week after look calm by comparison alone.
-    """
-    base = this.baseline
-    if base is None or base.weeks < 2:
-        return None
-    # Last week's changes are ``last``'s, in the briefing's zone, whatever their UTC week.
-    then_keys = {c.key for c in last.changes}
-    earlier = [c for c in base.changes if c.key not in then_keys]
-    if not earlier:
-        return None
-    weeks = base.weeks - 1
-    newest = max(_week_of(c) for c in earlier)
-
-    def mine(changes: Iterable[WeekChange]) -> list[WeekChange]:
-        return [c for c in changes if c.team == team and not c.bot]
-
-    before, then, now = mine(earlier), mine(last.changes), mine(this.changes)
-    seen = weeks_seen(before, newest, weeks)
-    floor = _floor((*earlier, *last.changes, *this.changes))
-
-    def sums(changes: Sequence[WeekChange], chance: Chance) -> tuple[Rise | None, Rise | None]:
-        fixes, high_risk = (
-            rise(
-                count(changes, chance, floor),
-                count(before, chance, floor),
-                weeks,
-                seen,
-                _pool_chance(count(earlier, chance, floor)),
-            )
-            for count in _COUNTS
-        )
-        return fixes, high_risk
-
-    risen = sums(then, own_chance)
-    if risen[0] is None or not together(risen, alpha):
-        return None
-    sizes = (severity_of(r, alpha, ratios, excesses) for r in risen)
-    if most_severe(*sizes) is None or together(sums(now, own_chance), alpha):
-        return None
-    shown_then, shown_now = sums(then, fix_chance)[0], sums(now, fix_chance)[0]
-    if shown_then is None or shown_now is None:
-        return None
-    # A way back is as material as the rise: by a warning's ratio and excess, the other way.
-    fell = shown_then.this_week - shown_now.this_week
-    if not (
-        reaches(fell, excesses[0])
-        and reaches(shown_then.this_week, ratios[0] * shown_now.this_week)
-    ):
-        return None
-    return shown_then, shown_now

@@ -4,15 +4,16 @@ signal's high-risk changes and a team's share (what a hard rule put at very high
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterator
 
+from scoring.card_rules.comeback import BeforeLastWeek, came_back
 from scoring.card_rules.measure import CardRule, compared, driven_by, reaches, tenth, versus
 from scoring.card_rules.rises import (
     ServiceYardstick,
     alarm_chance,
     as_evidence,
     beyond_noise,
-    came_back,
     difference,
     fix_facts,
     more_high_risk,
@@ -368,9 +369,8 @@ def improvement(
 ) -> Iterator[Card]:
     """A team shipped with less risk, good news worth saying: its high-risk share fell
     materially, or its expected fixes came back from last week's material rise (``came_back``)."""
-    alpha = alarm_chance(this, r, "concentration")
-    ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
-    excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
+    # Read once, at the first team that needs it: most weeks have no team to ask.
+    weeks = functools.cache(lambda: BeforeLastWeek.of(this, last))
     for team in this.teams:
         before = last.by_team.get(team.name)
         if before is None or team.distribution.total < r.improvement_min_changes:
@@ -378,7 +378,7 @@ def improvement(
         # One high-risk change in a week of two is not a 50 % baseline to improve on.
         if before.distribution.total < r.improvement_min_changes_last_week:
             continue
-        back = came_back(this, last, team.name, alpha, ratios, excesses)
+        back = came_back(weeks(), this, last, team.name, r)
         now, then = team.distribution.high_risk_share, before.distribution.high_risk_share
         if back is None and not reaches(then - now, r.improvement_min_drop_pp):
             continue

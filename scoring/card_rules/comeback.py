@@ -1,0 +1,123 @@
+"""A scope's way back from last week's rise: last week and this week against the weeks before
+last week (``card_rules.risk.improvement`` reads it for each team)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from scoring.card_rules.measure import reaches
+from scoring.card_rules.rises import (
+    COUNTS,
+    Chance,
+    alarm_chance,
+    high_floor,
+    most_severe,
+    pool_chance,
+    severity_of,
+    together,
+    week_of,
+    weeks_seen,
+)
+from scoring.card_rules.usual import Rise, fix_chance, own_chance, rise
+from scoring.card_thresholds import CardRules
+from scoring.weekly import WeekAggregate, WeekChange
+
+__all__ = ["BeforeLastWeek", "came_back"]
+
+
+@dataclass(frozen=True, slots=True)
+class BeforeLastWeek:
+    """The weeks before last week, what a team's last week is judged against (``came_back``),
+    read once for all the week's teams: their changes, how many weeks they are, the last of
+    them, the high bound's chance (``high_floor``) and the scope's usual chance per change of each
+    count, by the change's own chance and as shown (what a young team is pooled with)."""
+
+    earlier: tuple[WeekChange, ...]
+    weeks: int
+    newest: int
+    floor: float
+    pools: Mapping[tuple[Chance, int], float | None]
+
+    @classmethod
+    def of(cls, this: WeekAggregate, last: WeekAggregate) -> BeforeLastWeek | None:
+        """``this`` week's baseline without last week; ``None`` without a week before it."""
+        base = this.baseline
+        if base is None or base.weeks < 2:
+            return None
+        # Last week's changes are ``last``'s, in the briefing's zone, whatever their UTC week.
+        then_keys = {c.key for c in last.changes}
+        earlier = tuple(c for c in base.changes if c.key not in then_keys)
+        if not earlier:
+            return None
+        floor = high_floor((*earlier, *last.changes, *this.changes))
+        pools: dict[tuple[Chance, int], float | None] = {
+            (chance, n): pool_chance(count(earlier, chance, floor))
+            for chance in (own_chance, fix_chance)
+            for n, count in enumerate(COUNTS)
+        }
+        return cls(earlier, base.weeks - 1, max(map(week_of, earlier)), floor, pools)
+
+
+def came_back(
+    weeks: BeforeLastWeek | None,
+    this: WeekAggregate,
+    last: WeekAggregate,
+    team: str,
+    r: CardRules,
+) -> tuple[Rise, Rise] | None:
+    """The expected fixes of ``team``'s changes (not its bots') last week and this week, each
+    against the ``weeks`` before last week, when last week's rose as a concentration does (both
+    sums tested together at a service's share of the false-alarm budget, by at least a
+    concentration warning's ratio and excess, each change by its own chance) and this week's no
+    longer do, having fallen by as much (that ratio and excess, the other way): ``(last week's,
+    this week's)`` as their changes' chances show them. ``None`` otherwise, or without weeks
+    before last week (``weeks`` is ``None``).
+
+    Last week is judged against the weeks before it, not the baseline that holds it: a week of
+    rewrites in the yardstick would make the week after look calm by comparison alone.
+    """
+
+    if weeks is None:
+        return None
+    alpha = alarm_chance(this, r, "concentration")
+    ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
+    excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
+
+    def mine(changes: Iterable[WeekChange]) -> list[WeekChange]:
+        return [c for c in changes if c.team == team and not c.bot]
+
+    before, then, now = mine(weeks.earlier), mine(last.changes), mine(this.changes)
+    seen = weeks_seen(before, weeks.newest, weeks.weeks)
+    floor = weeks.floor
+
+    def sums(changes: Sequence[WeekChange], chance: Chance) -> tuple[Rise | None, Rise | None]:
+        fixes, high_risk = (
+            rise(
+                count(changes, chance, floor),
+                count(before, chance, floor),
+                weeks.weeks,
+                seen,
+                weeks.pools[chance, n],
+            )
+            for n, count in enumerate(COUNTS)
+        )
+        return fixes, high_risk
+
+    risen = sums(then, own_chance)
+    if risen[0] is None or not together(risen, alpha):
+        return None
+    sizes = (severity_of(r, alpha, ratios, excesses) for r in risen)
+    if most_severe(*sizes) is None or together(sums(now, own_chance), alpha):
+        return None
+    shown_then, shown_now = sums(then, fix_chance)[0], sums(now, fix_chance)[0]
+    if shown_then is None or shown_now is None:
+        return None
+    # A way back is as material as the rise: by a warning's ratio and excess, the other way.
+    fell = shown_then.this_week - shown_now.this_week
+    if not (
+        reaches(fell, excesses[0])
+        and reaches(shown_then.this_week, ratios[0] * shown_now.this_week)
+    ):
+        return None
+    return shown_then, shown_now
