@@ -205,8 +205,10 @@ class ServiceYardstick:
     last: int | None
     pools: tuple[float | None, ...]
     chance: Chance = fix_chance
-    # The lowest score of any high-risk change of the yardstick or this week (``_high_bound``).
+    # The lowest score of any high-risk change of the yardstick or this week (``_high_bound``),
+    # and the chance at it (``high_floor``).
     bound: float | None = None
+    floor: float = 0.0
 
     @classmethod
     def of(
@@ -215,15 +217,16 @@ class ServiceYardstick:
         """The yardstick of ``this`` week's services (``yardstick``), each change counted by its
         ``chance``."""
         base, weeks = yardstick(this, last)
-        bound = _high_bound((*this.changes, *base.changes))
-        floor = 0.0 if bound is None else chance_at(bound)
+        both = (*this.changes, *base.changes)
+        floor = high_floor(both)
         return cls(
             weeks,
             grouped(base.changes, "service"),
             max((week_of(c) for c in base.changes), default=None),
             tuple(pool_chance(count(base.changes, chance, floor)) for count in COUNTS),
             chance,
-            bound,
+            _high_bound(both),
+            floor,
         )
 
     def rises(self, service: str, now: Sequence[WeekChange]) -> tuple[Rise | None, Rise | None]:
@@ -231,8 +234,7 @@ class ServiceYardstick:
         of those at high risk or above, each against its usual week."""
         before = self.before.get(service, ())
         seen = weeks_seen(before, self.last, self.weeks)
-        chance = self.chance
-        floor = 0.0 if self.bound is None else chance_at(self.bound)
+        chance, floor = self.chance, self.floor
         fixes, high_risk = (
             rise(count(now, chance, floor), count(before, chance, floor), self.weeks, seen, pool)
             for count, pool in zip(COUNTS, self.pools, strict=True)
