@@ -16,8 +16,8 @@ from scoring.card_rules.rises import (
     pool_chance,
     severity_of,
     together,
-    week_of,
     weeks_seen,
+    working_weeks,
 )
 from scoring.card_rules.usual import Rise, fix_chance, own_chance, rise
 from scoring.card_thresholds import CardRules
@@ -29,13 +29,14 @@ __all__ = ["BeforeLastWeek", "came_back"]
 @dataclass(frozen=True, slots=True)
 class BeforeLastWeek:
     """The weeks before last week, what a team's last week is judged against (``came_back``),
-    read once for all the week's teams: their changes, how many weeks they are, the last of
-    them, the high bound's chance (``high_floor``) and the scope's usual chance per change of each
-    count, by the change's own chance and as shown (what a young team is pooled with)."""
+    read once for all the week's teams: their changes, how many weeks they are, those the
+    scope worked in, the high bound's chance (``high_floor``) and the scope's usual chance per
+    change of each count, by the change's own chance and as shown (what a young team is pooled
+    with)."""
 
     earlier: tuple[WeekChange, ...]
     weeks: int
-    newest: int
+    working: frozenset[int]
     floor: float
     pools: Mapping[tuple[Chance, int], float | None]
 
@@ -56,7 +57,7 @@ class BeforeLastWeek:
             for chance in (own_chance, fix_chance)
             for n, count in enumerate(COUNTS)
         }
-        return cls(earlier, base.weeks - 1, max(map(week_of, earlier)), floor, pools)
+        return cls(earlier, base.weeks - 1, working_weeks(earlier), floor, pools)
 
 
 def came_back(
@@ -88,7 +89,7 @@ def came_back(
         return [c for c in changes if c.team == team and not c.bot]
 
     before, then, now = mine(weeks.earlier), mine(last.changes), mine(this.changes)
-    seen = weeks_seen(before, weeks.newest, weeks.weeks)
+    seen = weeks_seen(before, weeks.working, weeks.weeks)
     floor = weeks.floor
 
     def sums(changes: Sequence[WeekChange], chance: Chance) -> tuple[Rise | None, Rise | None]:

@@ -40,6 +40,7 @@ __all__ = [
     "together",
     "week_of",
     "weeks_seen",
+    "working_weeks",
     "yardstick",
 ]
 
@@ -185,24 +186,36 @@ def week_of(c: WeekChange) -> int:
     return (day.toordinal() - day.weekday()) // 7
 
 
-def weeks_seen(changes: Sequence[WeekChange], last: int | None, weeks: int) -> int:
-    """How many weeks of a yardstick of ``weeks`` weeks ending in the week ``last`` (``None``:
-    it holds no change) ``changes`` span: from the week of the first of them to ``last``, at
-    most ``weeks``."""
-    if not changes or last is None:
+def working_weeks(changes: Iterable[WeekChange]) -> frozenset[int]:
+    """The weeks (``week_of``) that hold at least one of ``changes``: the weeks a yardstick
+    saw its scope at work."""
+    return frozenset(map(week_of, changes))
+
+
+def weeks_seen(changes: Sequence[WeekChange], working: Collection[int], weeks: int) -> int:
+    """How many weeks of a yardstick of ``weeks`` weeks ``changes`` span: the yardstick's
+    ``working`` weeks (``working_weeks``) from the week of the first of them on, at most
+    ``weeks``.
+
+    A week in which the whole scope made no change is one the history did not see, not a week
+    of none for each service: a repository's initial import a month before its first pull
+    request would otherwise make the service it landed in look old and calm.
+    """
+    if not changes:
         return 0
-    return max(1, min(weeks, last - min(week_of(c) for c in changes) + 1))
+    first = min(map(week_of, changes))
+    return max(1, min(weeks, sum(1 for w in working if w >= first)))
 
 
 @dataclass(frozen=True)
 class ServiceYardstick:
     """What each service of a scope's week is judged against, read from the yardstick once:
-    its weeks, its changes by service, its last week and the scope's usual chance per change
-    of each count (what a young service is pooled with)."""
+    its weeks, its changes by service, the weeks it saw the scope at work and the scope's usual
+    chance per change of each count (what a young service is pooled with)."""
 
     weeks: int
     before: Mapping[str, Sequence[WeekChange]]
-    last: int | None
+    working: frozenset[int]
     pools: tuple[float | None, ...]
     chance: Chance = fix_chance
     # The lowest score of any high-risk change of the yardstick or this week (``_high_bound``),
@@ -222,7 +235,7 @@ class ServiceYardstick:
         return cls(
             weeks,
             grouped(base.changes, "service"),
-            max((week_of(c) for c in base.changes), default=None),
+            working_weeks(base.changes),
             tuple(pool_chance(count(base.changes, chance, floor)) for count in COUNTS),
             chance,
             _high_bound(both),
@@ -233,7 +246,7 @@ class ServiceYardstick:
         """``service``'s expected fixes this week (its changes ``now``), of all its changes and
         of those at high risk or above, each against its usual week."""
         before = self.before.get(service, ())
-        seen = weeks_seen(before, self.last, self.weeks)
+        seen = weeks_seen(before, self.working, self.weeks)
         chance, floor = self.chance, self.floor
         fixes, high_risk = (
             rise(count(now, chance, floor), count(before, chance, floor), self.weeks, seen, pool)
@@ -248,7 +261,7 @@ class ServiceYardstick:
         if self.bound is None:
             return None
         before = self.before.get(service, ())
-        seen = weeks_seen(before, self.last, self.weeks)
+        seen = weeks_seen(before, self.working, self.weeks)
         usual = _high_on_own(before, self.bound) / seen if seen else 0.0
         return _high_on_own(now, self.bound) - usual
 

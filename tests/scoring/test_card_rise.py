@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
+from scoring.band import Band
+from scoring.card_rules.rises import weeks_seen, working_weeks
 from scoring.card_rules.usual import YOUNG_WEEKS, dispersion, nb_upper_tail, rise
+from scoring.weekly import WeekChange, aggregate
+from tests.scoring.card_builders import at, change, mix, severities
 
 # A calm service's changes (chance of a fix about 0.1) and an always-risky one's (about 0.45).
 CALM = 0.1
@@ -92,3 +97,37 @@ def test_nothing_to_judge_by_is_no_rise() -> None:
     """A scope without changes this week, or without any yardstick, has no rise."""
     assert rise([], _week(CALM, 4), 4, 4) is None
     assert rise(_week(CALM, 4), [], 4, 0) is None
+
+
+def test_a_service_spans_only_the_weeks_its_scope_worked() -> None:
+    """A service whose first change is an import five idle weeks before its scope's first pull
+    request spans the three weeks the scope worked, not seven."""
+    imported = change("import", "pay", Band.HIGH, week=-7)
+    since = [imported, *mix("pay", 5, 0, week=-2), *mix("pay", 5, 0, week=-1)]
+    working = working_weeks([*since, *mix("web", 5, 0, week=-2)])
+    assert weeks_seen(since, working, 8) == 3
+    assert weeks_seen(mix("pay", 5, 0, week=-1), working, 8) == 1
+    assert weeks_seen([], working, 8) == 0
+
+
+def _young_org(service: str) -> list[WeekChange]:
+    """Two weeks of five moderate changes in each of three services, and the repository's initial
+    import six weeks before them in ``service``."""
+    weeks = [c for s in ("pay", "web", "api") for w in (-2, -1) for c in mix(s, 5, 0, w)]
+    moderate = [replace(c, score=50, band=Band.MODERATE) for c in weeks]
+    return [change("import", service, Band.HIGH, week=-8), *moderate]
+
+
+def test_a_young_history_s_initial_import_makes_no_service_look_old_and_calm() -> None:
+    """Ten moderate changes in a service whose history is two weeks of five and, a month before,
+    the repository's import are its usual week, pooled with the organisation's while it is
+    young: no concentration card (before, its yardstick spanned seven weeks with eleven changes
+    and called its usual week 0.5 expected fixes, a critical card)."""
+    baseline = aggregate(_young_org("pay"), weeks=8)
+    now = [replace(c, score=50, band=Band.MODERATE) for c in mix("pay", 10, 0)]
+    this = aggregate(now, baseline=baseline)
+    last = aggregate([c for c in baseline.changes if c.merged_at >= at(-1)])
+    assert "concentration:pay" not in severities(this, last)
+    # The same week of rewrites, all high risk, still concentrates risk there.
+    risky = aggregate([replace(c, score=75, band=Band.HIGH) for c in now], baseline=baseline)
+    assert severities(risky, last).get("concentration:pay") == "critical"
