@@ -7,10 +7,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from scoring.card_rules.measure import CardRule, compared, reaches, severity_for, tenth, versus
-from scoring.card_rules.sizes import SizeNorm, larger_than_usual, own_sizes
 from scoring.card_rules.usual import (
     failures_rose,
+    larger_than_usual,
     odds_margin,
+    own_largest,
     riskiest_deploy,
     routine_gated,
     usual_gates,
@@ -115,20 +116,19 @@ def reverts_rose(service: str, this: WeekAggregate) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Usual:
     """What each service's changes did over the baseline weeks, read once for a week's
-    incidents: the gates they went through (``usual_gates``), their sizes (``own_sizes``) and
-    the highest score one had."""
+    incidents: the gates they went through (``usual_gates``), the most lines of code one
+    carried (``own_largest``) and the highest score one had."""
 
     gates: set[tuple[str | None, str]]
-    sizes: Mapping[str | None, SizeNorm]
+    largest: Mapping[str | None, int]
     riskiest: Mapping[str | None, int]
 
     @staticmethod
     def of(this: WeekAggregate) -> _Usual:
-        base = this.baseline.changes if this.baseline is not None else ()
         riskiest: dict[str | None, int] = {}
-        for c in base:
+        for c in this.baseline.changes if this.baseline is not None else ():
             riskiest[c.service] = max(riskiest.get(c.service, 0), c.score)
-        return _Usual(usual_gates(this), own_sizes(base), riskiest)
+        return _Usual(usual_gates(this), own_largest(this), riskiest)
 
 
 def _unusual(c: WeekChange, usual: _Usual, r: CardRules) -> bool:
@@ -138,9 +138,9 @@ def _unusual(c: WeekChange, usual: _Usual, r: CardRules) -> bool:
     went through over the baseline weeks (``usual_gates``) and riskier than any of them by a
     material margin (``odds_margin``): a change larger than one review takes in, where the
     service makes none, is unusual though that gate lifts it only to high, but not a 400-line
-    change where the largest was 371; or through the large-change gate at a size its service's
-    own changes over those weeks reach less than once in a thousand (``larger_than_usual``): a
-    1,500-line release where they are a few dozen lines, not a 400-line change."""
+    change where the largest was 371; or through the large-change gate at twice the size of
+    anything its service made over those weeks (``larger_than_usual``): one 400-line change a
+    month earlier does not make a 1,500-line release usual."""
     # Routine by how often its service takes such a change, not by its size: after a first
     # migration in weeks the service broke, which is a finding whatever the migration's size
     # (a routine-sized one makes no card of its own: ``gates.material_gated``).
@@ -150,7 +150,7 @@ def _unusual(c: WeekChange, usual: _Usual, r: CardRules) -> bool:
         c.score - usual.riskiest.get(c.service, 0) >= odds_margin(r)
     ):
         return True
-    return larger_than_usual(c, usual.sizes)
+    return larger_than_usual(c, usual.largest)
 
 
 def _unusual_shipped(i: WeekIncident, usual: _Usual, r: CardRules) -> WeekChange | None:

@@ -20,6 +20,8 @@ from scoring.model import MODEL
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident
 
 __all__ = [
+    "LARGER_THAN_USUAL",
+    "LARGE_CHANGE_GATE",
     "MIGRATION_GATE",
     "POOLED_CHANGES",
     "YOUNG_WEEKS",
@@ -30,10 +32,12 @@ __all__ = [
     "expected_fixes",
     "failures_rose",
     "fix_chance",
+    "larger_than_usual",
     "nb_upper_tail",
     "odds_margin",
     "other_risk",
     "own_chance",
+    "own_largest",
     "own_reach",
     "rise",
     "rise_per_change",
@@ -76,6 +80,34 @@ def own_reach(this: WeekAggregate) -> dict[str | None, int]:
 
 # The gate of a schema migration: routine for a service when the change is of its usual kind.
 MIGRATION_GATE = "schema_migration"
+# The gate of a change larger than one review takes in (``scoring.risk``).
+LARGE_CHANGE_GATE = "large_change"
+# How many times the lines of code of its service's largest change over the baseline weeks a
+# change must carry to be larger than its service makes. Change sizes spread about a factor of
+# e (one standard deviation of their logarithm) around their median, so the largest of a
+# service's few dozen changes sits about two deviations up; twice that is about 0.7 more, a
+# size one change in a few hundred reaches by chance.
+LARGER_THAN_USUAL = 2.0
+
+
+def own_largest(this: WeekAggregate) -> dict[str | None, int]:
+    """The most lines of code (added and deleted) any change of each service carried over the
+    baseline weeks, among those whose size is known."""
+    largest: dict[str | None, int] = {}
+    for c in this.baseline.changes if this.baseline is not None else ():
+        if c.source_lines is not None:
+            largest[c.service] = max(largest.get(c.service, 0), c.source_lines)
+    return largest
+
+
+def larger_than_usual(c: WeekChange, largest: Mapping[str | None, int]) -> bool:
+    """Whether ``c`` went through the large-change gate with at least ``LARGER_THAN_USUAL``
+    times the lines of code of its service's largest change over the baseline weeks
+    (``own_largest``): a release of 1,500 lines where the service's largest was 400 is
+    unusual for it, though that one change took the same gate. Unknown sizes say no."""
+    if LARGE_CHANGE_GATE not in c.gates or c.source_lines is None or c.service not in largest:
+        return False
+    return c.source_lines >= LARGER_THAN_USUAL * largest[c.service]
 
 
 def routine_gated(

@@ -3,10 +3,8 @@ an incident card only when the deploy stood out for its service or its reverts r
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from datetime import timedelta
-from statistics import NormalDist
 
 from scoring.card_rules.incidents import reverts_rose
 from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey
@@ -92,13 +90,11 @@ def _reverted_release(
     lines: int | None = None,
     baseline_lines: int | None = None,
     baseline_band: Band | None = None,
-    sizes: tuple[int, ...] = (),
 ) -> tuple[Card, ...]:
     """A week whose only incident is the revert of release r#7 (high risk, ``gates``, ``lines``
     of code) that an ordinary deploy of search shipped, over four baseline weeks whose changes
     carried ``baseline_gates`` and ``baseline_lines`` and were in ``baseline_band`` (high risk
-    through a gate, else moderate), beside moderate ones of ``sizes`` lines of code; the cards of
-    that week."""
+    through a gate, else moderate); the cards of that week."""
     ordinary = deploys("search", 8, 0, -1, Band.HIGH)
     (deploy,) = deploys("search", 1, 0, band=Band.HIGH)
     release = change("r#7", "search", Band.HIGH, gates=gates, source_lines=lines)
@@ -115,10 +111,6 @@ def _reverted_release(
         change(f"e#{n}", "search", band, -1, gates=baseline_gates, source_lines=baseline_lines)
         for n in range(3)
         for band in (baseline_band or (Band.HIGH if baseline_gates else Band.MODERATE),)
-    ]
-    earlier += [
-        change(f"u#{n}", "search", Band.MODERATE, -1, source_lines=lines)
-        for n, lines in enumerate(sizes)
     ]
     baseline = aggregate([*spread(30, 0, -1), *earlier], ordinary, weeks=4)
     this = aggregate(spread(30, 0), [deploy], [revert], baseline=baseline)
@@ -153,25 +145,22 @@ def test_a_gate_new_to_its_service_is_unusual_only_by_a_material_margin() -> Non
     assert all(c.kind is not CardKind.INCIDENT for c in same)
 
 
-def test_a_release_larger_than_its_services_sizes_make_is_unusual_through_a_usual_gate() -> None:
-    """A 1,500-line release reverted in a service whose twenty usual changes are a few dozen
-    lines (largest 213) and which took the large-change gate before makes the critical card,
-    its size one more change of the service reaches less than once in a thousand; one of 500
-    lines (over twice the largest), of unknown size, or in a service with too few changes of
-    known size to judge by, does not."""
-    usual = tuple(round(30 * math.exp(NormalDist().inv_cdf((i + 0.5) / 20))) for i in range(20))
+def test_a_release_twice_its_services_largest_is_unusual_through_a_usual_gate() -> None:
+    """A 1,500-line release reverted in a service whose largest change over the baseline weeks
+    was 400 lines (through the same large-change gate) makes the critical card; one of 700
+    lines, under twice that, or of unknown size, does not."""
 
-    def incident_cards(lines: int | None, sizes: tuple[int, ...] = usual) -> list[Card]:
-        week = _reverted_release(("large_change",), ("large_change",), lines, None, sizes=sizes)
+    def incident_cards(lines: int | None) -> list[Card]:
+        week = _reverted_release(("large_change",), ("large_change",), lines, 400)
         return [c for c in week if c.kind is CardKind.INCIDENT]
 
     (card,) = incident_cards(1500)
     assert card.severity.value == "critical"
     assert Evidence(EvidenceKind.CHANGE, "r#7") in card.evidence
-    assert max(usual) == 213
-    assert incident_cards(500) == []
+    assert incident_cards(800) != []
+    assert incident_cards(799) == []
+    assert incident_cards(700) == []
     assert incident_cards(None) == []
-    assert incident_cards(1500, usual[:6]) == []
 
 
 def test_an_incident_after_a_deploy_shipping_a_release_larger_than_its_service_makes() -> None:
