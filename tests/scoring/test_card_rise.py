@@ -100,7 +100,7 @@ def test_nothing_to_judge_by_is_no_rise() -> None:
 
 
 def test_a_service_spans_only_the_weeks_its_scope_worked() -> None:
-    """A service whose first change is an import five idle weeks before its scope's first pull
+    """A service whose first change is an import four idle weeks before its scope's first pull
     request spans the three weeks the scope worked, not seven."""
     imported = change("import", "pay", Band.HIGH, week=-7)
     since = [imported, *mix("pay", 5, 0, week=-2), *mix("pay", 5, 0, week=-1)]
@@ -112,17 +112,17 @@ def test_a_service_spans_only_the_weeks_its_scope_worked() -> None:
 
 def _young_org(service: str) -> list[WeekChange]:
     """Two weeks of five moderate changes in each of three services, and the repository's initial
-    import six weeks before them in ``service``."""
+    import five idle weeks before them in ``service``."""
     weeks = [c for s in ("pay", "web", "api") for w in (-2, -1) for c in mix(s, 5, 0, w)]
     moderate = [replace(c, score=50, band=Band.MODERATE) for c in weeks]
     return [change("import", service, Band.HIGH, week=-8), *moderate]
 
 
 def test_a_young_history_s_initial_import_makes_no_service_look_old_and_calm() -> None:
-    """Ten moderate changes in a service whose history is two weeks of five and, a month before,
-    the repository's import are its usual week, pooled with the organisation's while it is
-    young: no concentration card (before, its yardstick spanned seven weeks with eleven changes
-    and called its usual week 0.5 expected fixes, a critical card)."""
+    """Ten moderate changes in a service whose history is two weeks of five and, five idle weeks
+    before, the repository's import are its usual week, pooled with the organisation's while it
+    is young: no concentration card (before, its yardstick spanned eight weeks with eleven
+    changes and called its usual week 0.4 expected fixes, a critical card)."""
     baseline = aggregate(_young_org("pay"), weeks=8)
     now = [replace(c, score=50, band=Band.MODERATE) for c in mix("pay", 10, 0)]
     this = aggregate(now, baseline=baseline)
