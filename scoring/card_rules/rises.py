@@ -230,15 +230,15 @@ class ServiceYardstick:
         """The yardstick of ``this`` week's services (``yardstick``), each change counted by its
         ``chance``."""
         base, weeks = yardstick(this, last)
-        both = (*this.changes, *base.changes)
-        floor = high_floor(both)
+        bound = _high_bound((*this.changes, *base.changes))
+        floor = 0.0 if bound is None else chance_at(bound)
         return cls(
             weeks,
             grouped(base.changes, "service"),
             working_weeks(base.changes),
             tuple(pool_chance(count(base.changes, chance, floor)) for count in COUNTS),
             chance,
-            _high_bound(both),
+            bound,
             floor,
         )
 
