@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from scoring.card_rules.measure import CardRule, compared, reaches, severity_for, tenth, versus
+from scoring.card_rules.rises import weeks_worked
 from scoring.card_rules.usual import (
     failures_rose,
     larger_than_usual,
@@ -98,8 +99,8 @@ def _poisson_at_least(k: int, rate: float) -> float:
 
 def reverts_rose(service: str, this: WeekAggregate) -> bool:
     """Whether ``service``'s reverts this week rose beyond its usual: at least ``_REVERTS_MIN``,
-    and a count a Poisson at its weekly rate over the baseline weeks (at least
-    ``_REVERTS_FLOOR``) reaches less often than ``_REVERTS_P``."""
+    and a count a Poisson at its weekly rate over the baseline weeks it worked (``weeks_worked``;
+    at least ``_REVERTS_FLOOR``) reaches less often than ``_REVERTS_P``."""
     now = sum(1 for i in this.incidents if i.is_revert and i.service == service)
     if now < _REVERTS_MIN:
         return False
@@ -109,7 +110,7 @@ def reverts_rose(service: str, this: WeekAggregate) -> bool:
         if base is None
         else sum(1 for i in base.incidents if i.is_revert and i.service == service)
     )
-    weeks = 1 if base is None else max(1, base.weeks)
+    weeks = 1 if base is None else weeks_worked(base, service)
     return _poisson_at_least(now, max(_REVERTS_FLOOR, before / weeks)) < _REVERTS_P
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "together",
     "week_of",
     "weeks_seen",
+    "weeks_worked",
     "working_weeks",
     "yardstick",
 ]
@@ -205,6 +206,14 @@ def weeks_seen(changes: Sequence[WeekChange], working: Collection[int], weeks: i
         return 0
     first = min(map(week_of, changes))
     return max(1, min(weeks, sum(1 for w in working if w >= first)))
+
+
+def weeks_worked(base: WeekAggregate, service: str | None = None) -> int:
+    """How many of a yardstick's weeks ``service`` (else its whole scope) worked: its working
+    weeks from its first change on (``weeks_seen``), at least one. A young history's eight-week
+    yardstick holds only the weeks it had, and a weekly rate is read over those."""
+    own = base.changes if service is None else [c for c in base.changes if c.service == service]
+    return max(1, weeks_seen(own, working_weeks(base.changes), base.weeks))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from scoring.card_rules.rises import (
     scope_rises,
     severity_of,
     together,
+    weeks_worked,
     yardstick,
 )
 from scoring.card_rules.usual import Rise, fix_chance, own_chance
@@ -254,22 +255,22 @@ def driver(
     # that drives a few a week.
     usual: dict[str, float] = {name: float(n) for name, n in before.items()}
     pooled = this.baseline
+    weeks = weeks_worked(pooled) if pooled is not None and pooled.weeks else 1
     if pooled is not None and pooled.weeks:
         high_now = this.distribution.high_risk
         high_before = pooled.distribution.high_risk
         for name, n in pooled.drivers:
-            # Its weekly mean, and its usual part of the high-risk changes applied to this
-            # week's: a signal behind half of them drives more when they are more, which is
-            # the shift's and concentration's story, not a rising driver's.
+            # Its weekly mean (over the weeks worked), and its usual part of the high-risk
+            # changes applied to this week's: a signal behind half of them drives more when they
+            # are more, which is the shift's and concentration's story, not a rising driver's.
             part = n / high_before * high_now if high_before else 0.0
-            usual[name] = max(usual.get(name, 0.0), n / pooled.weeks, part)
+            usual[name] = max(usual.get(name, 0.0), n / weeks, part)
     # A driver a concentration or shift card names, or changes it already shows, are
     # not repeated.
     named = {card.driver for card in concentrations}
     covered = {e.key for card in concentrations for e in card.evidence_of(EvidenceKind.CHANGE)}
     # The rule's share of the false-alarm budget, split between the signals it judges.
     alpha = alarm_chance(this, r, "driver") / max(1, len(this.drivers))
-    weeks = pooled.weeks if pooled is not None and pooled.weeks else 1
     rising: list[tuple[int, int, str, list[WeekChange]]] = []
     # A signal of what changes land in (a service's recent incidents) rises with the week's
     # incidents, which the incident cards tell; the changes are no riskier work for it.

@@ -396,6 +396,22 @@ def test_a_driver_rising_after_one_quiet_week_is_read_against_the_weeks_before()
     assert severities(new, last).get("driver:review") == W
 
 
+def test_a_young_historys_driver_is_read_over_the_weeks_it_worked() -> None:
+    """Review drove 3 of 12 high-risk changes in each of the only two weeks a history has: 8 now
+    is within its noise over two weeks, though beyond it were the eight-week baseline's six idle
+    weeks counted as weeks of none. After eight such weeks, 8 is a card."""
+    this_changes = _driven(60, 12, 8)
+    last = aggregate(_driven(60, 12, 3, -1))
+
+    def driver_cards(worked: int) -> dict[str, str]:
+        history = [c for w in range(1, worked + 1) for c in _driven(60, 12, 3, -w)]
+        this = aggregate(this_changes, baseline=aggregate(history, weeks=8))
+        return {k: v for k, v in severities(this, last).items() if k.startswith("driver:")}
+
+    assert driver_cards(2) == {}
+    assert driver_cards(8) == {"driver:review": W}
+
+
 def test_a_shift_names_its_driver_instead_of_a_driver_card() -> None:
     """When the whole scope shifted, its main driver is a fact of the shift card, not a card."""
     this = aggregate(spread(30, 8, drivers=("review",)))

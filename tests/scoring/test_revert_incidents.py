@@ -11,7 +11,7 @@ from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey
 from scoring.culprits import CulpritTrace, IncidentAt, LaterFix
 from scoring.risk import Band
 from scoring.weekly import aggregate
-from tests.scoring.card_builders import cards, change, deploys, facts, incident, spread
+from tests.scoring.card_builders import at, cards, change, deploys, facts, incident, mix, spread
 
 
 def test_a_revert_counts_in_the_change_failure_rate_and_not_in_mttr() -> None:
@@ -62,6 +62,26 @@ def test_reverts_rise_beyond_a_services_usual() -> None:
     ]
     often = aggregate(spread(30, 0, -1), (), usual, weeks=4)
     assert not reverts_rose("checkout", aggregate(spread(30, 0), [deploy], two, baseline=often))
+
+
+def test_a_young_services_reverts_are_read_over_the_weeks_it_worked() -> None:
+    """A service that reverted once in each of the two weeks it has worked reverts once a week:
+    two reverts now are within that, though its eight-week baseline would make it one a month.
+    The same two reverts over eight worked weeks are a rise."""
+    (deploy,) = deploys("checkout", 1, 0)
+    opened = deploy.finished_at + timedelta(hours=1)
+    two = [incident(f"revert:a#{n}", "checkout", opened, 5, deploy) for n in (1, 2)]
+    earlier = [incident(f"revert:b#{w}", "checkout", at(-w, 30), 5) for w in (1, 2)]
+
+    def rose(worked: int) -> bool:
+        changes = [c for w in range(1, worked + 1) for c in mix("checkout", 5, 0, -w)]
+        baseline = aggregate(changes, (), earlier, weeks=8)
+        return reverts_rose(
+            "checkout", aggregate(mix("checkout", 5, 0), [deploy], two, baseline=baseline)
+        )
+
+    assert not rose(2)
+    assert rose(8)
 
 
 def test_an_incident_after_an_ordinary_deploy_names_the_riskiest_change_it_shipped() -> None:
