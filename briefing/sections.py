@@ -82,12 +82,17 @@ def _signals(scored: ScoredChange) -> tuple[SignalView, ...]:
 
 def top_change_picks(this: WeekAggregate, cards: Sequence[Card]) -> list[WeekChange]:
     """The week's changes a briefing lists, riskiest first: every change a gate put at very high
-    risk (a manager hears of it in any week, whether or not a card tells it) and every change a
-    card cites (so a narrative may name them), then the riskiest high-risk ones, at most
-    ``_MAX_CHANGES`` in all."""
+    risk (a manager hears of it in any week, whether or not a card tells it), the riskiest few
+    very-high-risk ones and every change a card cites (so a narrative may name them), then the
+    riskiest high-risk ones, at most ``_MAX_CHANGES`` in all.
+
+    The very-high ones come before a card's: a week with a very-high-risk change names it
+    (README), and a concentration card citing a dozen changes of its service would otherwise
+    take every place from the week's riskiest change, merged in code no service holds."""
     by_key = {c.key: c for c in this.changes}
     ranked = sorted(this.changes, key=lambda c: (-c.score, c.key))
     must = [c.key for c in ranked if c.gated_very_high]
+    must += [c.key for c in ranked if c.band is Band.CRITICAL][:_TOP_CHANGES]
     for card in cards:
         # A revert incident's key names the reverting change, which the card then links.
         must += [e.key for e in card.evidence_of(EvidenceKind.CHANGE, EvidenceKind.REVERT)]

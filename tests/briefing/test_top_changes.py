@@ -1,4 +1,5 @@
-"""A briefing's Top changes: a change a gate put at very high risk is always listed."""
+"""A briefing's Top changes: a change a gate put at very high risk is always listed, and the
+week's riskiest very-high ones come before the changes a card cites."""
 
 from __future__ import annotations
 
@@ -29,3 +30,17 @@ def test_a_change_a_card_cites_is_listed_too() -> None:
     made = cards(this, aggregate(spread(30, 0, -1)))
     cited = {e.key for c in made for e in c.evidence if e.key in {x.key for x in this.changes}}
     assert cited <= {c.key for c in top_change_picks(this, made)}
+
+
+def test_the_weeks_very_high_change_is_listed_beside_a_card_citing_a_dozen() -> None:
+    """A concentration card citing a dozen of one service's changes leaves room for the week's
+    very-high-risk change, merged in code no service holds: a week with one names it."""
+    piled = [change(f"p#{n}", "pay", Band.HIGH) for n in range(12)]
+    riskiest = replace(change("ci#1", None, Band.CRITICAL), score=76)
+    this = aggregate([*spread(30, 0), *piled, riskiest])
+    made = cards(this, aggregate(spread(30, 0, -1)))
+    cited = [e.key for c in made for e in c.evidence if e.key.startswith("p#")]
+    assert len(cited) > 10
+    picked = [c.key for c in top_change_picks(this, made)]
+    assert picked[0] == "ci#1"
+    assert len(picked) == 10
