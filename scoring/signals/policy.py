@@ -38,6 +38,8 @@ _REVIEW_UNKNOWN = "review unknown: only the git history reported this change"
 _REVIEW_NOT_KNOWN: Reading = (None, _REVIEW_UNKNOWN, 0.0)
 _NOT_APPROVED: Reading = (1.0, "no human approval yet", 1.0)
 _HUMAN: Reading = (0.0, "written by a human", 0.0)
+# A dependency bot is no AI agent, and no human either: "written by a human" would be untrue.
+_BOT: Reading = (0.0, "made by a bot, not an AI agent", 0.0)
 _NO_COVERAGE = Signal("coverage", None, 0.0, "no coverage reports", 0.0)
 
 
@@ -299,7 +301,7 @@ def agent(
 ) -> Signal:
     """AI-agent changes, most of all those no human approved."""
     if not change.agent_involved:
-        reading = _HUMAN
+        reading = _BOT if change.author_is_bot else _HUMAN
     else:
         who = "authored" if change.author_is_agent else "co-authored"
         reviewed = bool(change.human_approvals) if change.reviews_known else None

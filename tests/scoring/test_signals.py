@@ -373,6 +373,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "would merge on a Friday",
     ),
     ("agent", {}, {}, 0.0, 0.0, "written by a human"),
+    ("agent", {"author_is_bot": True}, {}, 0.0, 0.0, "made by a bot, not an AI agent"),
     ("agent", {"author_is_agent": True, "reviews": ()}, {}, 1.0, 1.0, "merged without human"),
     (
         "agent",
