@@ -34,7 +34,9 @@ __all__ = [
 # lock file) holds none of the files' size (Kamei's LT).
 # 13: a revert's incident never gates a deploy as an active incident: its window runs from
 # the reverted change's deploy to the revert's merge, which times no outage.
-SCORER_VERSION = "13"
+# 14: a scaffolding template's ``_name`` stand-in for a dotfile is read as that dotfile
+# (create-vite's ``_gitignore`` was code of an unknown language).
+SCORER_VERSION = "14"
 
 
 @dataclass(frozen=True, slots=True)

@@ -294,6 +294,8 @@ def path_kinds(path: str) -> PathKinds:
     where riskbrief's rules leave the answer open (a test by its name needs none of them),
     which gives the same kinds as asking every one first.
     """
+    if (stand_in := _dotfile_stand_in(path)) is not None:
+        return path_kinds(stand_in)
     slashed = "/" + path.lower()
     name = slashed[slashed.rfind("/") + 1 :]
     named_migration = _MIGRATION.search(slashed) is not None
@@ -355,6 +357,20 @@ def path_kinds(path: str) -> PathKinds:
         ships=(manifest and not aside_any)
         or (infra and not generated and not project_file and not hand_kept),
     )
+
+
+def _dotfile_stand_in(path: str) -> str | None:
+    """The dotfile ``path`` stands in for, if it is one: a scaffolding template keeps the
+    dotfiles it writes as ``_name`` (create-vite's ``_gitignore``, ``_npmrc``), since a
+    package manager drops or obeys real ones. A name Linguist does not know whose dotted form
+    is a dotfile Linguist or the rules above know as no code (an ignore list, an editor's or a
+    tool's settings) is that dotfile; ``None`` for any other path."""
+    folder, _, name = path.rpartition("/")
+    stem = name[1:]
+    if name[:1] != "_" or not stem or "." in stem or language_of(path) is not None:
+        return None
+    dotted = f"{folder}/.{stem}" if folder else f".{stem}"
+    return None if path_kinds(dotted).code else dotted
 
 
 def _typed_code(path: str) -> bool:

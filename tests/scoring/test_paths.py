@@ -260,6 +260,29 @@ def test_code_named_like_a_project_file_is_code(path: str) -> None:
     assert path_kinds(path).code
 
 
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("packages/create-vite/template-react/_gitignore", False),
+        ("template/_npmrc", False),
+        ("template/_editorconfig", False),
+        ("template/_prettierrc", False),
+        ("_gitignore", False),
+        # Stand-ins only for a dotfile that is no code: Linguist reads ``.bashrc`` as Shell.
+        ("template/_bashrc", True),
+        # An underscore name whose dotted form is no dotfile anyone knows stays code.
+        ("bin/_run", True),
+        ("lib/_config", True),
+        # A name with an extension is read by it.
+        ("template/_eslintrc.cjs", True),
+    ],
+)
+def test_a_templates_stand_in_for_a_dotfile_is_that_dotfile(path: str, code: bool) -> None:
+    """A scaffolding template's ``_gitignore`` is an ignore list, not code of an unknown
+    language; an underscore name that stands in for no known non-code dotfile is still code."""
+    assert path_kinds(path).code is code
+
+
 def test_a_manifest_is_no_code_but_stays_a_manifest() -> None:
     """A dependency manifest is no size, and is still flagged for risky content."""
     kinds = path_kinds("pom.xml")
