@@ -1,7 +1,8 @@
 """Which changed lines of one file are code a reviewer reads: comments and blank lines out.
 
 A file's hunks (a unified diff's ``@@`` blocks, with their context lines) are
-read by the lexer Pygments picks for the file's name: the new side (context and
+read by the lexer Pygments picks for the file's name (where several languages share its
+extension, the one its text picks: ``scoring.lexer_choice``): the new side (context and
 added lines) for the added lines, the old side (context and deleted lines) for
 the deleted ones. A line is code when it holds a token that is neither a
 comment, a docstring (``String.Doc``) nor whitespace; preprocessor lines
@@ -53,6 +54,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import _mapping, get_lexer_for_filename
 from pygments.token import Comment, String, Whitespace, _TokenType, is_token_subtype
 from pygments.util import ClassNotFound
+
+from scoring.lexer_choice import lexer_for_text, shared_extension
 
 __all__ = ["CONTEXT_LINES", "MAX_LEXED_LINES", "code_lines"]
 
@@ -205,14 +208,16 @@ def _opens_in_comment(lexer: Lexer, lines: Sequence[str]) -> bool:
     return bool(written) and all(_STAR_LINE.match(line) for line in written)
 
 
-def _code_flags(name: str, lines: Sequence[str], rows: Sequence[int]) -> list[bool]:
-    """For each line of one side of a hunk, whether it holds code: as lexed for the ``rows``.
+def _code_flags(lexer: Lexer | None, lines: Sequence[str], rows: Sequence[int]) -> list[bool]:
+    """For each line of one side of a hunk, whether it holds code: as ``lexer`` reads it for
+    the ``rows`` (every non-blank line without one).
 
     Lines outside the span ``_span`` picks read as code when they are not blank. A side
     that starts inside a block comment (``_opens_in_comment``) is lexed whole, with the
     comment's opening put back before it (and a closing after it).
     """
-    lexer = _lexer(name) if len(lines) <= MAX_LEXED_LINES else None
+    if len(lines) > MAX_LEXED_LINES:
+        lexer = None
     if lexer is not None and rows and _opens_in_comment(lexer, lines):
         # ``_lexed_flags`` closes it after the lines.
         return _lexed_flags(lexer, ["/*", *lines])[1:]
@@ -323,6 +328,11 @@ def code_lines(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int]:
     hunks = hunks if isinstance(hunks, list) else list(hunks)
     if _binary_like(hunks):
         return 0, 0
+    lexer = _lexer(name)
+    if lexer is not None and shared_extension(name):
+        # An extension several languages share: the file's text says whose it is.
+        text = "\n".join(line[1:] for hunk in hunks for line in hunk if line[:1] in " +-")
+        lexer = lexer_for_text(name, text, lexer)
     added: list[str] = []
     deleted: list[str] = []
     for hunk in hunks:
@@ -342,16 +352,15 @@ def code_lines(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int]:
                 old_rows.append(len(old))
                 old.append(text)
         if new_rows:
-            flags = _code_flags(name, new, new_rows)
+            flags = _code_flags(lexer, new, new_rows)
             added.extend(new[i] for i in new_rows if flags[i])
         if old_rows:
-            flags = _code_flags(name, old, old_rows)
+            flags = _code_flags(lexer, old, old_rows)
             deleted.extend(old[i] for i in old_rows if flags[i])
     if not added or not deleted:
         return len(added), len(deleted)
     # Lines that only moved or changed whitespace pair off and are no new code; where
     # indentation is syntax, only those that kept their indentation.
-    lexer = _lexer(name)
     key = _squash_kept_indent if type(lexer).__name__ in _OFF_SIDE else _squash
     gone = Counter(map(key, deleted))
     came = Counter(map(key, added))

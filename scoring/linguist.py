@@ -24,12 +24,14 @@ __all__ = [
     "LanguageType",
     "Linguist",
     "content_generated",
+    "content_language",
     "is_configuration",
     "is_documentation",
     "is_generated",
     "is_test",
     "is_vendored",
     "language_of",
+    "languages_of",
     "linguist",
     "type_of",
 ]
@@ -191,3 +193,17 @@ def content_generated(path: str, head: bytes) -> bool:
     """True when Linguist's content rules call a file generated from its first bytes
     (minified code, a source map, a protobuf or other tool's output header)."""
     return bool(_enry().is_generated(path, head))
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def languages_of(path: str) -> tuple[str, ...]:
+    """Every language Linguist names for ``path`` by its file name or extension (several for
+    ``.pl``: Perl, Raku, Prolog)."""
+    return tuple(str(x) for x in _enry().get_languages(path.rpartition("/")[2], b""))
+
+
+def content_language(path: str, text: str) -> str | None:
+    """The language Linguist's heuristics name for a file of ``path`` holding ``text``, where
+    its extension is shared by several (``heuristics.yml``); ``None`` when they name none."""
+    guess = _enry().get_language_by_content(path.rpartition("/")[2], text.encode())
+    return str(guess.language) if guess.language and guess.safe else None

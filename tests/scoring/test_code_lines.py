@@ -190,7 +190,7 @@ def test_lexing_the_span_reads_the_changed_lines_as_the_whole_side_does(
             whole = code_lines_module._lexed_flags(lexer, ["/*", *side, "*/"])[1:-1]
         else:
             whole = code_lines_module._lexed_flags(lexer, side)
-        spanned = code_lines_module._code_flags(name, side, rows)
+        spanned = code_lines_module._code_flags(lexer, side, rows)
         assert [spanned[r] for r in rows] == [whole[r] for r in rows], (name, side, rows)
 
 
@@ -274,3 +274,32 @@ def test_a_binary_like_file_git_took_for_text_has_no_code() -> None:
     assert code_lines("tools/runner.bin", [phar]) == (0, 0)
     escaped = ["+\x1b[31mred\x1b[0m", "+\tindented\f", "+plain\r", "+end\x1a"]
     assert code_lines("src/colour.txtish", [escaped]) == (4, 0)
+
+
+@pytest.mark.parametrize(
+    ("path", "hunk", "expected"),
+    [
+        # R's lower-case ``.r``, which Pygments gives to Rebol: dplyr's roxygen comments.
+        (
+            "R/source-sqlite.r",
+            ["+#' Create an sqlite data source.", "+#'", " sqlite_source <- function(path) {"],
+            (0, 0),
+        ),
+        # Perl's ``.pl``, which Pygments gives to Prolog.
+        ("lib/tool.pl", ["+my $x = 1;", "+# just a comment"], (1, 0)),
+        # F#'s ``.fs``, which Pygments gives to Forth.
+        ("src/Parse.fs", ["+// a comment", "+let x = 1"], (1, 0)),
+        # MATLAB's ``.m``, which Pygments gives to Objective-C.
+        ("stats/f.m", ["+% a comment", "+x = 1;", " function y = f(x)"], (1, 0)),
+        # Objective-C's own ``.m`` stays Objective-C.
+        ("Sources/X.m", ["+// a comment", "+@interface X", "+@end"], (2, 0)),
+        # Rebol's ``.r`` stays Rebol: ``;`` starts its comments.
+        ("tools/build.r", ['+REBOL [Title: "build"]', "+; a comment", "+print 1"], (2, 0)),
+    ],
+)
+def test_a_shared_extension_is_lexed_as_its_texts_language(
+    path: str, hunk: list[str], expected: tuple[int, int]
+) -> None:
+    """Where several languages share an extension, Linguist's heuristics (or Pygments' own
+    reading of the text) pick the lexer, so a comment in R, Perl, F# or MATLAB is no code."""
+    assert code_lines(path, [hunk]) == expected
