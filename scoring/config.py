@@ -35,7 +35,8 @@ __all__ = [
 # 13: a revert's incident never gates a deploy as an active incident: its window runs from
 # the reverted change's deploy to the revert's merge, which times no outage.
 # 14: a scaffolding template's ``_name`` stand-in for a dotfile is read as that dotfile
-# (create-vite's ``_gitignore`` was code of an unknown language).
+# (create-vite's ``_gitignore`` was code of an unknown language); a requirements folder's
+# files need no extension (falcon's ``requirements/tests`` was code).
 SCORER_VERSION = "14"
 
 

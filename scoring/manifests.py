@@ -16,7 +16,10 @@ _FIXTURE = re.compile(
     r"|quickstarts?|docs_src|website|_?site)/"
 )
 _MANIFEST = re.compile(
-    r"/(?:requirements[^/]*/[^/]+\.(txt|in)$"  # pip's requirements/base.txt, requirements-dev/
+    # pip's requirements/base.txt, requirements-dev/, falcon's extensionless requirements/tests
+    # (a build or docs file kept beside them is none)
+    r"/(?:requirements[^/]*/(?:(?!(?:makefile|justfile|dockerfile|readme|license)$)[^/.]+"
+    r"|[^/]+\.(txt|in))$"
     r"|(package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?"
     r"|[^/]*requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock"
     r"|pipfile(\.lock)?|go\.(mod|sum|work|work\.sum)|cargo\.(toml|lock)|gemfile(\.lock)?"
@@ -43,9 +46,12 @@ def dev_requirements(slashed: str) -> bool:
     """Whether a requirements or constraints file is named for development, tests, docs or CI."""
     folder, _, name = slashed.rpartition("/")
     stem, dot, extension = name.rpartition(".")
-    if not dot or extension not in ("txt", "in"):
-        return False
     in_folder = folder.rpartition("/")[2].startswith("requirements")
+    if not dot and in_folder:
+        # A requirements folder's files need no extension (``pip install -r requirements/tests``).
+        stem, extension = name, "txt"
+    if extension not in ("txt", "in"):
+        return False
     if not (in_folder or "requirements" in stem or "constraints" in stem):
         return False
     # The folder's name may say the purpose for all it holds (requirements-dev/base.txt).

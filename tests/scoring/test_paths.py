@@ -283,6 +283,12 @@ def test_a_templates_stand_in_for_a_dotfile_is_that_dotfile(path: str, code: boo
     assert path_kinds(path).code is code
 
 
+@pytest.mark.parametrize("path", ["requirements/Makefile", "requirements/README"])
+def test_a_build_or_docs_file_beside_requirements_is_no_manifest(path: str) -> None:
+    """A requirements folder's Makefile or README is no dependency manifest."""
+    assert not path_kinds(path).manifest
+
+
 def test_a_manifest_is_no_code_but_stays_a_manifest() -> None:
     """A dependency manifest is no size, and is still flagged for risky content."""
     kinds = path_kinds("pom.xml")
@@ -308,6 +314,10 @@ def test_a_manifest_is_no_code_but_stays_a_manifest() -> None:
         ("requirements-prod/base.in", False),
         ("constraints.txt", False),
         ("package.json", False),
+        # A requirements folder's files need no extension (falcon's requirements/tests).
+        ("requirements/tests", True),
+        ("requirements/docs", True),
+        ("requirements/base", False),
     ],
 )
 def test_a_requirements_file_named_for_development_ships_nothing(path: str, aside: bool) -> None:
