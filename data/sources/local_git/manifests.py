@@ -2,11 +2,13 @@
 
 ``pyproject.toml``, ``package.json`` and ``Cargo.toml`` hold tool configuration beside
 their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` table, a
-description. An edit of those alone is no dependency change, and the scorer must not treat
-it as one (``FileChange.code_added``). The manifest is read before and after the commit and
-what it declares is compared; the tables of tools that build or install the package
-(Poetry, PDM, uv, Hatch, setuptools, …) are declarations too. Any other manifest, or one
-that does not parse, is left as it was: a dependency change.
+description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
+deploy (``pipenv install --deploy``) does not install. An edit of those alone is no
+dependency change, and the scorer must not treat it as one (``FileChange.code_added``).
+The manifest is read before and after the commit and what it declares is compared; the
+tables of tools that build or install the package (Poetry, PDM, uv, Hatch, setuptools, …)
+are declarations too. Any other manifest, or one that does not parse, is left as it was:
+a dependency change.
 """
 
 from __future__ import annotations
@@ -74,10 +76,32 @@ def _cargo(text: str) -> object:
     return document
 
 
+# Pipenv's development packages and scripts: what ``pipenv install --deploy`` leaves out.
+_PIPENV_DEVELOPMENT = ("dev-packages", "scripts", "pipenv")
+
+
+def _pipfile(text: str) -> object:
+    document: dict[str, Any] = tomllib.loads(text)
+    for key in _PIPENV_DEVELOPMENT:
+        document.pop(key, None)
+    return document
+
+
+def _pipfile_lock(text: str) -> object:
+    document = json.loads(text)
+    if not isinstance(document, dict):
+        return document
+    # ``_meta`` hashes the whole Pipfile, development packages too: the Pipfile's own
+    # requirements and sources are read there.
+    return {k: v for k, v in document.items() if k not in ("develop", "_meta")}
+
+
 _READERS: dict[str, Callable[[str], object]] = {
     "pyproject.toml": _pyproject,
     "package.json": _package_json,
     "cargo.toml": _cargo,
+    "pipfile": _pipfile,
+    "pipfile.lock": _pipfile_lock,
 }
 
 

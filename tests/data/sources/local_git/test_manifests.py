@@ -31,7 +31,8 @@ packages = ["src/shop"]
 
 
 def test_tool_tables_are_not_declarations() -> None:
-    """Linters' tables and package.json's scripts are left out; build tools' tables are not."""
+    """Linters' tables, package.json's scripts and Pipenv's development packages are left out;
+    build tools' tables and the packages a deploy installs are not."""
     ruff = PYPROJECT.replace("line-length = 99", "line-length = 100")
     assert declarations("pyproject.toml", PYPROJECT) == declarations("pyproject.toml", ruff)
     hatch = PYPROJECT.replace('["src/shop"]', '["src/shop", "src/extra"]')
@@ -40,6 +41,20 @@ def test_tool_tables_are_not_declarations() -> None:
     after = '{"name": "a", "scripts": {"t": "vitest"}, "dependencies": {"x": "1"}}'
     assert declarations("web/package.json", before) == declarations("web/package.json", after)
     assert declarations("Cargo.toml", "[lints]\nx = 1\n") == declarations("Cargo.toml", "")
+    pipfile = '[packages]\nclick = "*"\n\n[dev-packages]\npytest = "*"\n'
+    dev = pipfile.replace('pytest = "*"', 'pytest = "*"\nsphinx = "*"')
+    assert declarations("Pipfile", pipfile) == declarations("Pipfile", dev)
+    assert declarations("Pipfile", pipfile) != declarations(
+        "Pipfile", pipfile.replace("click", "rich")
+    )
+    lock = '{"_meta": {"hash": {"sha256": "a"}}, "default": {"click": {}}, "develop": {}}'
+    relocked = (
+        '{"_meta": {"hash": {"sha256": "b"}}, "default": {"click": {}}, "develop": {"x": {}}}'
+    )
+    assert declarations("Pipfile.lock", lock) == declarations("Pipfile.lock", relocked)
+    assert declarations("Pipfile.lock", lock) != declarations(
+        "Pipfile.lock", lock.replace('"click"', '"rich"')
+    )
     assert declarations("pyproject.toml", "[broken") is None
     assert declarations("pom.xml", "<project/>") is None
 
