@@ -36,7 +36,8 @@ __all__ = [
 # the reverted change's deploy to the revert's merge, which times no outage.
 # 14: a scaffolding template's ``_name`` stand-in for a dotfile is read as that dotfile
 # (create-vite's ``_gitignore`` was code of an unknown language); a requirements folder's
-# files need no extension (falcon's ``requirements/tests`` was code).
+# files need no extension (falcon's ``requirements/tests`` was code); an extension or a
+# dotfile Linguist knows no language for is no code (``cabal.haskell-ci``, ``pip.conf``).
 SCORER_VERSION = "14"
 
 

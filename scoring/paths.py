@@ -9,19 +9,17 @@ gives each one's reason.
 The risky kinds (migration, infrastructure, sensitive, manifest) are judged by
 naming conventions, case-insensitively, and with two rules on top:
 
-* Tests, fixtures, documentation and examples are never risky: a path under
-  ``test/``, ``tests/``, ``spec/``, ``__tests__/``, ``testdata/``, ``fixtures/``,
-  ``docs/``, a documentation site's ``website/``, ``site/`` or ``_site/``,
-  ``examples/``, ``samples/``, ``demo/``, ``tutorial/`` (singular or plural; Go's
-  ``_examples/``, which the go tool skips, too),
-  or a ``.md``/``.rst``/``.adoc`` file. Test *file names*
+* Tests, fixtures, documentation and examples are never risky: a path under ``test/``,
+  ``tests/``, ``spec/``, ``__tests__/``, ``testdata/``, ``fixtures/``, ``docs/``, a docs
+  site's ``website/``, ``site/`` or ``_site/``, ``examples/``, ``samples/``, ``demo/``,
+  ``tutorial/`` (either number; Go's ``_examples/`` too), or a ``.md``/``.rst``/``.adoc``
+  file. Test *file names*
   (``test_auth.py``, ``Login.spec.ts``) also rule out a migration and
   sensitive code, but not infrastructure: ``.github/workflows/unit_test.yml``
   and ``docker-compose.test.yml`` are still CI and container configuration.
 * Dependency manifests are the exception: ``tests/requirements.txt`` or an
-  ``e2e/package.json`` is installed by CI like any other, so only manifests
-  under ``fixtures/``, ``testdata/``, a documentation site or an examples folder
-  (never installed by the product's own CI) are left out.
+  ``e2e/package.json`` is installed by CI like any other, so only manifests under
+  ``fixtures/``, ``testdata/``, a docs site or an examples folder are left out.
 
 A migration is a file in a migrations folder (``migrations/``, Rails'
 ``db/migrate/``, Flyway's ``db/migration/``, ``alembic/versions/``, Liquibase's
@@ -42,12 +40,10 @@ or web analytics as a login session, and login sessions usually sit under an
 auth, login or identity path that counts anyway. Stylesheets and images are
 never sensitive code (``tokens.css`` holds design tokens).
 
-A test folder is one named as a test folder (``tests/``, ``spec/``, ``e2e/``, …)
-or one with "test", "tests" or "testing" among the words of its name (split at
-``-``, ``_``, ``.`` and camelCase), and test-support words (``testutil``,
-``testkit``, ``testcases``, …): a Gradle module ``okhttp-testing-support/``, a
-source set ``src/testFixtures/`` or ``src/jvmTest/``, a .NET project
-``Polly.Core.Tests/``, Go's ``internal/testutil/``.
+A test folder is one named as a test folder (``tests/``, ``spec/``, ``e2e/``, …) or one
+with "test", "tests" or "testing" among the words of its name (split at ``-``, ``_``, ``.``
+and camelCase), and test-support words (``testutil``, ``testkit``, ``testcases``, …):
+``okhttp-testing-support/``, ``src/testFixtures/``, ``src/jvmTest/``, ``Polly.Core.Tests/``.
 
 Files no one writes by hand (``PathKinds.generated``) are no size and no spread,
 like lock files: vendored and generated folders, minified, compiled and packed
@@ -361,22 +357,28 @@ def path_kinds(path: str) -> PathKinds:
 
 def _dotfile_stand_in(path: str) -> str | None:
     """The dotfile ``path`` stands in for, if it is one: a scaffolding template keeps the
-    dotfiles it writes as ``_name`` (create-vite's ``_gitignore``, ``_npmrc``), since a
-    package manager drops or obeys real ones. A name Linguist does not know whose dotted form
-    is a dotfile Linguist or the rules above know as no code (an ignore list, an editor's or a
-    tool's settings) is that dotfile; ``None`` for any other path."""
+    dotfiles it writes as ``_name`` (create-vite's ``_gitignore``, ``_npmrc``), since a package
+    manager drops or obeys real ones. A name Linguist does not know whose dotted form is a
+    dotfile Linguist knows, or the project files' rule (``_NOT_CODE``) names, as no code is
+    that dotfile; ``None`` for any other path (``bin/_run`` stays a script)."""
     folder, _, name = path.rpartition("/")
     stem = name[1:]
     if name[:1] != "_" or not stem or "." in stem or language_of(path) is not None:
         return None
     dotted = f"{folder}/.{stem}" if folder else f".{stem}"
-    return None if path_kinds(dotted).code else dotted
+    known = language_of(dotted) is not None or _NOT_CODE.search(f"/.{stem.lower()}")
+    return dotted if known and not path_kinds(dotted).code else None
 
 
 def _typed_code(path: str) -> bool:
     """Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI) and
-    prose are not, schema and query languages are."""
+    prose are not, schema and query languages are. A name Linguist knows no language for is
+    code only without an extension (``bin/run``, a script): of the extensions of its 700
+    languages it knows, one it does not is a tool's settings or data (``cabal.haskell-ci``,
+    ``pip.conf``, ``x.opam``, a ``.wasm`` build), as is an unknown dotfile (``.hgignore``)."""
     language = language_of(path)
+    if language is None:
+        return "." not in path[path.rfind("/") + 1 :]
     return (
         type_of(language) in _CODE_TYPES and not is_configuration(path)
     ) or language in _SCHEMA_LANGUAGES

@@ -283,6 +283,25 @@ def test_a_templates_stand_in_for_a_dotfile_is_that_dotfile(path: str, code: boo
     assert path_kinds(path).code is code
 
 
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("cabal.haskell-ci", False),
+        ("pip.conf", False),
+        ("ocamlformat-bench.opam", False),
+        ("playground/ssr-wasm/src/add.wasm", False),
+        (".hgignore", False),
+        # Without an extension, a name Linguist does not know may be a script.
+        ("bin/run", True),
+        ("script/bootstrap", True),
+    ],
+)
+def test_an_extension_linguist_does_not_know_is_no_code(path: str, code: bool) -> None:
+    """Linguist knows the extensions of its 700 languages: one it does not know is a tool's
+    settings or data, as is an unknown dotfile; an extensionless name may be a script."""
+    assert path_kinds(path).code is code
+
+
 @pytest.mark.parametrize("path", ["requirements/Makefile", "requirements/README"])
 def test_a_build_or_docs_file_beside_requirements_is_no_manifest(path: str) -> None:
     """A requirements folder's Makefile or README is no dependency manifest."""
