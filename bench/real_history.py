@@ -93,6 +93,9 @@ _MINING_SOURCES = (
     "data/sources/local_git/gitlog.py",
     "data/sources/local_git/patch_lines.py",
     "data/sources/local_git/file_lengths.py",
+    # Lines of code are counted as the history is mined.
+    "scoring/code_lines.py",
+    "scoring/lexer_choice.py",
     "scoring/facts.py",
     "scoring/fixes.py",
     "evaluation/repo_backtest.py",
