@@ -205,5 +205,7 @@ def languages_of(path: str) -> tuple[str, ...]:
 def content_language(path: str, text: str) -> str | None:
     """The language Linguist's heuristics name for a file of ``path`` holding ``text``, where
     its extension is shared by several (``heuristics.yml``); ``None`` when they name none."""
-    guess = _enry().get_language_by_content(path.rpartition("/")[2], text.encode())
+    guess = _enry().get_language_by_content(
+        path.rpartition("/")[2], text.encode("utf-8", "replace")
+    )
     return str(guess.language) if guess.language and guess.safe else None
