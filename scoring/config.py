@@ -37,7 +37,8 @@ __all__ = [
 # 14: a scaffolding template's ``_name`` stand-in for a dotfile is read as that dotfile
 # (create-vite's ``_gitignore`` was code of an unknown language); a requirements folder's
 # files need no extension (falcon's ``requirements/tests`` was code); an extension or a
-# dotfile Linguist knows no language for is no code (``cabal.haskell-ci``, ``pip.conf``).
+# dotfile Linguist knows no language for is no code (``cabal.haskell-ci``, ``pip.conf``); an R
+# package's ``DESCRIPTION`` is a dependency manifest, not code of an unknown language.
 SCORER_VERSION = "14"
 
 

@@ -26,7 +26,8 @@ _MANIFEST = re.compile(
     r"|pom\.xml|build\.gradle(\.kts)?|gradle\.lockfile|libs\.versions\.toml"
     r"|composer\.(json|lock)|[^/]+\.(cs|fs|vb)proj|packages\.(lock\.json|config)"
     r"|directory\.packages\.props|mix\.(exs|lock)|podfile(\.lock)?|package\.(swift|resolved)"
-    r"|pubspec\.(yaml|lock)|deno\.(json|lock))$)",
+    # An R package's DESCRIPTION (its Imports, Depends, LinkingTo).
+    r"|pubspec\.(yaml|lock)|deno\.(json|lock)|description)$)",
 )
 
 

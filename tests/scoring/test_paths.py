@@ -144,6 +144,7 @@ def _kinds(path: str) -> set[str]:
         ("yarn.lock", {"manifest"}),
         ("pnpm-lock.yaml", {"manifest"}),
         ("requirements.txt", {"manifest"}),
+        ("DESCRIPTION", {"manifest"}),
         ("requirements-dev.txt", {"manifest"}),
         ("requirements/base.txt", {"manifest"}),
         ("poetry.lock", {"manifest"}),

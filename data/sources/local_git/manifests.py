@@ -96,12 +96,43 @@ def _pipfile_lock(text: str) -> object:
     return {k: v for k, v in document.items() if k not in ("develop", "_meta")}
 
 
+# An R package's DESCRIPTION fields that say what installing it installs; the rest describe it
+# or configure tools (``RoxygenNote``, ``Config/testthat/edition``), and ``Suggests`` are the
+# packages its tests and vignettes use.
+_R_DECLARATIONS = frozenset({"package", "version", "depends", "imports", "linkingto", "remotes"})
+
+
+def _r_description(text: str) -> object:
+    """A DESCRIPTION's declarations (Debian control format: ``Field: value``, continued on
+    indented lines), each a sorted list of its comma-separated entries."""
+    fields: dict[str, str] = {}
+    key = None
+    for line in text.splitlines():
+        if line[:1] in (" ", "\t") and key is not None:
+            fields[key] += " " + line.strip()
+            continue
+        name, colon, value = line.partition(":")
+        if not colon or not name.strip() or " " in name.strip():
+            if line.strip():
+                raise ValueError(f"not a DESCRIPTION field: {line[:40]!r}")
+            key = None
+            continue
+        key = name.strip().lower()
+        fields[key] = value.strip()
+    return {
+        k: sorted(" ".join(entry.split()) for entry in v.split(",") if entry.strip())
+        for k, v in fields.items()
+        if k in _R_DECLARATIONS
+    }
+
+
 _READERS: dict[str, Callable[[str], object]] = {
     "pyproject.toml": _pyproject,
     "package.json": _package_json,
     "cargo.toml": _cargo,
     "pipfile": _pipfile,
     "pipfile.lock": _pipfile_lock,
+    "description": _r_description,
 }
 
 

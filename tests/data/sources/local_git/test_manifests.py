@@ -31,8 +31,9 @@ packages = ["src/shop"]
 
 
 def test_tool_tables_are_not_declarations() -> None:
-    """Linters' tables, package.json's scripts and Pipenv's development packages are left out;
-    build tools' tables and the packages a deploy installs are not."""
+    """Linters' tables, package.json's scripts, Pipenv's development packages and an R
+    DESCRIPTION's tool fields and Suggests are left out; build tools' tables and the packages a
+    deploy installs are not."""
     ruff = PYPROJECT.replace("line-length = 99", "line-length = 100")
     assert declarations("pyproject.toml", PYPROJECT) == declarations("pyproject.toml", ruff)
     hatch = PYPROJECT.replace('["src/shop"]', '["src/shop", "src/extra"]')
@@ -55,6 +56,14 @@ def test_tool_tables_are_not_declarations() -> None:
     assert declarations("Pipfile.lock", lock) != declarations(
         "Pipfile.lock", lock.replace('"click"', '"rich"')
     )
+    description = (
+        "Package: shop\nVersion: 1.0\nImports:\n    rlang,\n    vctrs\nRoxygenNote: 7.2.0\n"
+    )
+    roxygen = description.replace("7.2.0", "7.3.1") + "Suggests: testthat\n"
+    assert declarations("DESCRIPTION", description) == declarations("DESCRIPTION", roxygen)
+    imports = description.replace("vctrs", "vctrs,\n    cli")
+    assert declarations("DESCRIPTION", description) != declarations("DESCRIPTION", imports)
+    assert declarations("DESCRIPTION", "not a field at all\n") is None
     assert declarations("pyproject.toml", "[broken") is None
     assert declarations("pom.xml", "<project/>") is None
 
