@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -26,6 +27,7 @@ from data.config import OrgConfig
 from data.scope import Scope
 from data.store.bug_issues import known_bug_issues
 from data.store.engine import session_engine
+from data.store.facts import first_event_at
 from data.store.history import HistoryCache, StoredHistory
 from data.store.reads.budgets import budget_series
 from data.store.scores import load_scores
@@ -92,6 +94,17 @@ def _plan(
     return PlanView.of(plan)
 
 
+def _weeks_held(first: datetime | None, shared: PayloadKey, n: int) -> int | None:
+    """How many of the ``n`` weeks before ``shared.week`` the store holds anything of (from the
+    week its first change, deploy or incident fell in, in the subscriber's zone), when fewer
+    than ``n`` and at least one; ``None`` otherwise."""
+    if first is None:
+        return None
+    start = IsoWeek.of(first.astimezone(ZoneInfo(shared.timezone)).date())
+    held = (shared.week.monday - start.monday).days // 7
+    return held if 0 < held < n else None
+
+
 def _burns(session: Session, org: OrgConfig, shared: PayloadKey) -> tuple[BurnView, ...]:
     """The services in scope that burned their error budget fastest in the week (in the
     subscriber's zone), from the samples a budget source kept."""
@@ -110,6 +123,7 @@ def _scope_payload(
     shared: PayloadKey,
     stored: Stored,
     history: _History,
+    first: datetime | None,
     went_wrong: Collection[str] | None = None,
     later_fixes: bool = False,
 ) -> BriefingPayload:
@@ -119,7 +133,12 @@ def _scope_payload(
     # A [scoring.rules] number may come as a float; no baseline below one week.
     n = max(0, int(cfg.rules.baseline_weeks))
     pooled = windows.rows(shared, shared.week.previous(), services, weeks_before(shared.week, n))
-    baseline = aggregate(pooled.changes, pooled.deploys, pooled.incidents, weeks=n) if n else None
+    held = _weeks_held(first, shared, n)
+    baseline = (
+        aggregate(pooled.changes, pooled.deploys, pooled.incidents, weeks=n, held_weeks=held)
+        if n
+        else None
+    )
     this = aggregate(rows.changes, rows.deploys, rows.incidents, baseline=baseline)
     last = aggregate(before.changes, before.deploys, before.incidents)
     cards = build_cards(this, last, cfg.rules)
@@ -215,12 +234,13 @@ def build_payloads(
     windows = Windows(session, cfg.version, shared, cfg.rules.baseline_weeks, blamed)
     stored = Stored.load(session)
     history = _History(session, org)
+    first = first_event_at(session)
     done: dict[PayloadKey, BriefingPayload] = {}
     out: list[BriefingPayload] = []
     for (recipient, _), one in zip(requests, shared, strict=True):
         if one not in done:
             done[one] = _scope_payload(
-                session, org, cfg, windows, one, stored, history, went_wrong, later_fixes
+                session, org, cfg, windows, one, stored, history, first, went_wrong, later_fixes
             )
         out.append(
             done[one].model_copy(

@@ -231,6 +231,9 @@ class WeekAggregate:
     by_team: Mapping[str, GroupWeek] = field(default_factory=dict)
     # How many weeks the aggregate pools: 1 for a week, more for a baseline.
     weeks: int = 1
+    # How many of a baseline's weeks the store holds anything of, when fewer than ``weeks``:
+    # a store a few weeks old compares with those and says so (``card_rules.measure.versus``).
+    held_weeks: int | None = None
     # This week's baseline: the weeks before it (last week included), pooled, for the
     # rate and time cards to compare with when last week alone is too thin.
     baseline: WeekAggregate | None = None
@@ -306,11 +309,13 @@ def aggregate(
     *,
     weeks: int = 1,
     baseline: WeekAggregate | None = None,
+    held_weeks: int | None = None,
 ) -> WeekAggregate:
     """Reduce one scope's week (or ``weeks`` weeks pooled) to its aggregates.
 
     ``baseline`` is the aggregate of the weeks before, kept on the week for the
-    card rules to fall back on (``WeekAggregate.baseline``).
+    card rules to fall back on (``WeekAggregate.baseline``); ``held_weeks``, how many of
+    ``weeks`` the store holds anything of when it holds fewer.
     """
     cs = tuple(sorted(changes, key=lambda c: (c.merged_at, c.key)))
     services = _groups(list(cs), "service")
@@ -329,6 +334,7 @@ def aggregate(
         by_service={g.name: g for g in services},
         by_team={g.name: g for g in teams},
         weeks=weeks,
+        held_weeks=held_weeks,
         baseline=baseline,
         # In merge order, so the last change with a report of each service wins.
         line_coverage_by_service={

@@ -53,9 +53,12 @@ def versus(
     """The fact of what ``value`` was before: last week's, or the baseline's with its weeks."""
     if before.weeks == 1:
         return (CardFact(last_week, tenth(value), unit),)
+    # The weeks the store holds, where fewer than the baseline's: "over the 3 weeks before",
+    # not 8, in a store three weeks old.
+    held = before.weeks if before.held_weeks is None else min(before.weeks, before.held_weeks)
     return (
         CardFact(baseline, tenth(value), unit),
-        CardFact(FactKey.BASELINE_WEEKS, before.weeks),
+        CardFact(FactKey.BASELINE_WEEKS, held),
     )
 
 

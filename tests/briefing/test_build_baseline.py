@@ -43,3 +43,27 @@ def test_the_briefing_reads_the_eight_weeks_before_for_a_thin_last_week(engine: 
     paragraph = write_deterministic(payload).paragraph(card.id)
     assert paragraph is not None
     assert "against a median of 45 min over the 8 weeks before" in paragraph
+
+
+def test_a_young_store_says_how_many_weeks_it_compared_with(engine: Engine) -> None:
+    """A store whose first incident opened three weeks ago compares a thin last week with those
+    three weeks and says so, not "over the 8 weeks before"."""
+    this_monday = T0 + timedelta(weeks=4)
+    plan = {0: [200, 260, 330], 1: [40], 2: [45], 3: [50]}
+    with session_scope(engine) as s:
+        _, payments, _, _ = base(s)
+        for weeks_ago, minutes in plan.items():
+            monday = this_monday - timedelta(weeks=weeks_ago)
+            for i, m in enumerate(minutes):
+                incident(s, payments, f"INC-{weeks_ago}.{i}", monday + timedelta(hours=i), m)
+    org = parse_org_config(_ORG)
+    with Session(engine) as session:
+        payload = build_payload(
+            session, org, Recipient("em", "Em", "UTC"), IsoWeek.of(this_monday.date())
+        )
+    [card] = [c for c in payload.cards if c.kind is CardKind.MTTR]
+    facts = {f.key: f.value for f in card.facts}
+    assert (facts[FactKey.MTTR_BASELINE], facts[FactKey.BASELINE_WEEKS]) == (45, 3)
+    paragraph = write_deterministic(payload).paragraph(card.id)
+    assert paragraph is not None
+    assert "against a median of 45 min over the 3 weeks before" in paragraph
