@@ -8,7 +8,8 @@ MATLAB's ``.m`` as Objective-C, R's lower-case ``.r`` as Rebol, so their comment
 heuristics that tell the languages apart by their text (``heuristics.yml``, through go-enry).
 Where Linguist names a language for the text and one of the lexers claiming the name (its
 patterns matched without regard to case: ``*.R`` claims ``x.r``) is that language's, that
-lexer reads the file; otherwise Pygments' own pick stands.
+lexer reads the file; else the claimant whose own ``analyse_text`` rates the text above
+Pygments' pick by name; else that pick stands.
 """
 
 from __future__ import annotations

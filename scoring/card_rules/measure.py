@@ -55,7 +55,7 @@ def versus(
         return (CardFact(last_week, tenth(value), unit),)
     # The weeks the store holds, where fewer than the baseline's: "over the 3 weeks before",
     # not 8, in a store three weeks old.
-    held = before.weeks if before.held_weeks is None else min(before.weeks, before.held_weeks)
+    held = before.weeks if before.held_weeks is None else before.held_weeks
     return (
         CardFact(baseline, tenth(value), unit),
         CardFact(FactKey.BASELINE_WEEKS, held),

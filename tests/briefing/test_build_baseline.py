@@ -21,10 +21,10 @@ _ORG = (
 )
 
 
-def test_the_briefing_reads_the_eight_weeks_before_for_a_thin_last_week(engine: Engine) -> None:
-    """Incidents of the eight weeks before reach the MTTR card, which names them as its baseline."""
+def _mttr_card(engine: Engine, plan: dict[int, list[float]]) -> tuple[dict[FactKey, float], str]:
+    """The MTTR card's facts and paragraph in a store holding ``plan``'s incidents (weeks ago:
+    minutes to resolve each), briefed for the week four weeks after ``T0``."""
     this_monday = T0 + timedelta(weeks=4)
-    plan = {0: [200, 260, 330], 1: [40], 2: [45], 7: [50], 9: [600]}
     with session_scope(engine) as s:
         _, payments, _, _ = base(s)
         for weeks_ago, minutes in plan.items():
@@ -37,33 +37,22 @@ def test_the_briefing_reads_the_eight_weeks_before_for_a_thin_last_week(engine: 
             session, org, Recipient("em", "Em", "UTC"), IsoWeek.of(this_monday.date())
         )
     [card] = [c for c in payload.cards if c.kind is CardKind.MTTR]
-    facts = {f.key: f.value for f in card.facts}
-    # Seven weeks ago (50 min) is inside the eight-week baseline, nine weeks ago (600) outside.
-    assert (facts[FactKey.MTTR_BASELINE], facts[FactKey.BASELINE_WEEKS]) == (45, 8)
     paragraph = write_deterministic(payload).paragraph(card.id)
     assert paragraph is not None
+    return {f.key: f.value for f in card.facts}, paragraph
+
+
+def test_the_briefing_reads_the_eight_weeks_before_for_a_thin_last_week(engine: Engine) -> None:
+    """Incidents of the eight weeks before reach the MTTR card, which names them as its baseline."""
+    facts, paragraph = _mttr_card(engine, {0: [200, 260, 330], 1: [40], 2: [45], 7: [50], 9: [600]})
+    # Seven weeks ago (50 min) is inside the eight-week baseline, nine weeks ago (600) outside.
+    assert (facts[FactKey.MTTR_BASELINE], facts[FactKey.BASELINE_WEEKS]) == (45, 8)
     assert "against a median of 45 min over the 8 weeks before" in paragraph
 
 
 def test_a_young_store_says_how_many_weeks_it_compared_with(engine: Engine) -> None:
     """A store whose first incident opened three weeks ago compares a thin last week with those
     three weeks and says so, not "over the 8 weeks before"."""
-    this_monday = T0 + timedelta(weeks=4)
-    plan = {0: [200, 260, 330], 1: [40], 2: [45], 3: [50]}
-    with session_scope(engine) as s:
-        _, payments, _, _ = base(s)
-        for weeks_ago, minutes in plan.items():
-            monday = this_monday - timedelta(weeks=weeks_ago)
-            for i, m in enumerate(minutes):
-                incident(s, payments, f"INC-{weeks_ago}.{i}", monday + timedelta(hours=i), m)
-    org = parse_org_config(_ORG)
-    with Session(engine) as session:
-        payload = build_payload(
-            session, org, Recipient("em", "Em", "UTC"), IsoWeek.of(this_monday.date())
-        )
-    [card] = [c for c in payload.cards if c.kind is CardKind.MTTR]
-    facts = {f.key: f.value for f in card.facts}
+    facts, paragraph = _mttr_card(engine, {0: [200, 260, 330], 1: [40], 2: [45], 3: [50]})
     assert (facts[FactKey.MTTR_BASELINE], facts[FactKey.BASELINE_WEEKS]) == (45, 3)
-    paragraph = write_deterministic(payload).paragraph(card.id)
-    assert paragraph is not None
     assert "against a median of 45 min over the 3 weeks before" in paragraph
