@@ -13,7 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench.repos.assess import Options, RepoRow, assess
-from bench.repos.catalogue import HALVES, Listed, find_clone, load_list
+from bench.repos.catalogue import HALVES, LIST, Listed, find_clone, load_list
 from bench.repos.table import line, markdown, summary
 
 __all__ = ["main"]
@@ -27,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the list's half: the one rules are written against (default) or the held-out one",
     )  # fmt: skip
     parser.add_argument("--only", action="append", default=[], help="owner/name or name")
+    parser.add_argument(
+        "--list", type=Path, default=LIST,
+        help="a list of repositories in list.toml's form (default: the suite's own)",
+    )  # fmt: skip
     parser.add_argument("--jobs", type=int, default=1, help="repositories at once (1 or 2)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
     parser.add_argument("--markdown", type=Path, help="write the docs table to this file")
@@ -43,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         backtest=not args.no_backtest, weeks=args.weeks, keep=args.keep, new_only=args.new_only
     )
     jobs: list[tuple[Listed, Path, Options]] = []
-    for listed in load_list(half=args.half):
+    for listed in load_list(args.list, half=args.half):
         if args.only and not {listed.name, listed.short} & set(args.only):
             continue
         clone = find_clone(args.root, listed)

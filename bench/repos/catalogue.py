@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["HALVES", "HELD_OUT", "Listed", "find_clone", "load_list"]
+__all__ = ["HALVES", "HELD_OUT", "LIST", "Listed", "find_clone", "load_list"]
 
 LIST = Path(__file__).with_name("list.toml")
 # Held out of every fit, test and measurement: never read, whatever a list says.

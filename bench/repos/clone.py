@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.repos.catalogue import HALVES, Listed, find_clone, load_list
+from bench.repos.catalogue import HALVES, LIST, Listed, find_clone, load_list
 
 __all__ = ["clone_from_mirror", "main"]
 
@@ -49,9 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--dest", type=Path, required=True, help="where the work trees go")
     parser.add_argument("--half", choices=HALVES, default="all", help="the list's half")
     parser.add_argument("--only", action="append", default=[], help="owner/name or name")
+    parser.add_argument(
+        "--list", type=Path, default=LIST,
+        help="a list of repositories in list.toml's form (default: the suite's own)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     missing = 0
-    for listed in load_list(half=args.half):
+    for listed in load_list(args.list, half=args.half):
         if args.only and not {listed.name, listed.short} & set(args.only):
             continue
         done = clone_from_mirror(args.mirror, args.dest, listed)
