@@ -39,7 +39,10 @@ __all__ = [
 # files need no extension (falcon's ``requirements/tests`` was code); an extension or a
 # dotfile Linguist knows no language for is no code (``cabal.haskell-ci``, ``pip.conf``); an R
 # package's ``DESCRIPTION`` is a dependency manifest, not code of an unknown language.
-SCORER_VERSION = "14"
+# 15: a developer's environment (``.envrc``, ``devenv.nix``, ``shell.nix``), a ``VERSION``
+# file and linters', formatters' and test runners' settings written as code
+# (``eslint.config.mjs``, ``jest.config.js``) are no code.
+SCORER_VERSION = "15"
 
 
 @dataclass(frozen=True, slots=True)

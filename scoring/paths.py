@@ -113,20 +113,28 @@ _NOT_CODE = re.compile(
     r"|\.ci|\.azure-pipelines|src/site|src/changes)/"
     r"|(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying"
     r"|notice|authors|contributors|contributing|code_of_conduct|security|maintainers"
-    r"|codeowners|support|funding|governance|citation)([-_][^/.]*)?"
+    r"|codeowners|support|funding|governance|citation|version)([-_][^/.]*)?"
     # No extension, a document's, or a translation's (README.zh-CN.md): history.go is code.
     r"((\.[a-z]{2}([-_][a-z]+)?)?\.(md|markdown|rst|txt|adoc|asciidoc|rdoc|textile|org|html?"
     r"|cff))?$"
     r"|\.(gitignore|gitattributes|gitmodules|mailmap|editorconfig|dockerignore|npmignore"
     r"|eslintignore|prettierignore|gitkeep|keep|flake8|pylintrc|coveragerc|yamllint"
-    # Version managers' pins for a developer's or CI's machine (nvm, asdf, pyenv).
-    r"|nvmrc|node-version|tool-versions|python-version"
+    # Version managers' pins and environments for a developer's or CI's machine (nvm, asdf,
+    # pyenv, direnv).
+    r"|nvmrc|node-version|tool-versions|python-version|envrc"
     r"|clang-format|clang-tidy|rubocop\.yml|golangci\.ya?ml|codecov\.ya?ml"
     r"|pre-commit-config\.yaml|pre-commit-hooks\.yaml|readthedocs\.ya?ml|travis\.yml"
     r"|gitlab-ci\.yml|drone\.yml|cirrus\.yml|appveyor\.yml|(eslintrc|prettierrc"
     r"|stylelintrc|markdownlint)(\.[^/]*)?)$"
     r"|(appveyor|codecov|azure-pipelines|bitbucket-pipelines|mkdocs)\.ya?ml$"
     r"|(tox|mypy|pytest)\.ini$|(conftest|noxfile)\.py$|manifest\.in$|jenkinsfile$"
+    # A developer's shell (devenv, nix-shell) and the settings of linters, formatters, commit
+    # hooks and test runners in their own files (ESLint's flat config, jest.config.js), as
+    # their dotfiles above are: nothing of them ships. Build tools' configs (vite, webpack,
+    # babel) shape what ships and stay code.
+    r"|(devenv|shell)\.nix$|devenv\.ya?ml$"
+    r"|(eslint|prettier|stylelint|commitlint|lint-staged|markdownlint|jest|vitest|playwright"
+    r"|cypress|karma)\.conf(ig)?(\.[a-z]+)?\.(js|cjs|mjs|ts|cts|mts|json|ya?ml)$"
     r"|[^/]*\.(txt|textile|org|pod|adoc|asciidoc|1|5|8|man)$)",
 )
 

@@ -4,17 +4,20 @@ nested test modules), and the folders its code was moved out of.
 
 Without a build that declares modules, the services are the clone's top-level folders that
 hold hand-written code (``scoring.paths.path_kinds``; one level deeper when all code sits
-under one folder such as ``src/``); so are they after the build's modules when those hold
-less than half of it. What a build wrote (``build_output``) is in no service.
+under one folder such as ``src/``), and the root's own code when it is a tenth of the code in
+the clone's main language (a Terraform module's ``main.tf``); so are the folders after the
+build's modules when those hold less than half of it. What a build wrote (``build_output``) is
+in no service.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
 from bot.quickstart.build_output import is_build_output, output_globs
@@ -25,6 +28,7 @@ from bot.quickstart.package_manifests import cmake_project, package_manifests
 from bot.quickstart.service_names import DOCS, is_service_name, is_test_module, kept
 from data.path_globs import in_globs, matches
 from scoring.errors import ConfigError
+from scoring.linguist import language_of
 from scoring.paths import path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout", "tracked_files"]
@@ -224,13 +228,40 @@ def _guessed(
     if not folders:
         return Layout((_service(_key(path.name), ("**",), (), files, history),), "the whole clone")
     unique = dict.fromkeys(_key(d) for d in folders)
-    return Layout(
-        tuple(
-            _service(k, (f"{prefix}{d}/**",), (), files, history)
-            for k, d in zip(unique, folders, strict=False)
-        ),
-        FOLDER_GUESS,
-    )
+    services = [
+        _service(k, (f"{prefix}{d}/**",), (), files, history)
+        for k, d in zip(unique, folders, strict=False)
+    ]
+    root = _root_code(code)
+    if root and not prefix:
+        key = _key(path.name)
+        services.insert(0, DraftedService(key if key not in unique else f"{key}-root", root))
+    return Layout(tuple(services), FOLDER_GUESS)
+
+
+# The share of a clone's code at its root that makes the root a service of its own.
+ROOT_SHARE = 0.1
+# A tool's settings written as code (``vite.config.ts``, ``.eslintrc.js``, ``karma.conf.js``).
+_SETTINGS_NAME = re.compile(r"^\.|\.(config|conf|rc)\.[^.]+$", re.IGNORECASE)
+
+
+def _root_code(code: list[str]) -> tuple[str, ...]:
+    """The globs of the project's own code at the root of a clone whose folders hold the rest
+    (a Terraform module's ``main.tf`` and ``variables.tf`` beside its ``modules/``): its files
+    in the language most of the clone's code is written in, when they are two at least and a
+    tenth of the code; a tool's settings and a lone script at the root make no service."""
+    if not code:
+        return ()
+    languages = Counter(language_of(f) for f in code)
+    main, _ = languages.most_common(1)[0]
+    own = [
+        f for f in code
+        if "/" not in f and not _SETTINGS_NAME.search(f) and language_of(f) == main
+    ]  # fmt: skip
+    if main is None or len(own) < 2 or len(own) < ROOT_SHARE * len(code):
+        return ()
+    # By extension, so a root file added later is the root's too; a name without one as itself.
+    return tuple(sorted({f"*{PurePosixPath(f).suffix}" if "." in f else f for f in own}))
 
 
 def _service(

@@ -14,7 +14,7 @@ import pytest
 
 from bench.repos import history, kinds, linguist
 from bench.repos.assess import Options, _comments_only, assess, releases, services
-from bench.repos.catalogue import HELD_OUT, Listed, load_list
+from bench.repos.catalogue import HELD_OUT, LIST, Listed, load_list
 from bench.repos.firstweek import quickstart_said
 from bench.repos.generated import _header_says, generated_files
 from bench.repos.gitfacts import matched_tags, merged_tags, package_line, tag_lines, tag_range
@@ -454,6 +454,18 @@ def test_list_holds_24_repositories_and_never_the_held_out_one() -> None:
     assert not HELD_OUT & set(names)
 
 
+def test_the_fresh_list_has_two_halves_of_shapes_the_suite_lacks() -> None:
+    """bench/repos/fresh.toml holds repositories none of list.toml's, never apache/zookeeper,
+    split into a written-against half and a held-out one."""
+    fresh = LIST.with_name("fresh.toml")
+    names = {r.name for r in load_list(fresh)}
+    held = {r.name for r in load_list(fresh, half="held-out")}
+    assert len(names) >= 8
+    assert not names & {r.name for r in load_list()}
+    assert not HELD_OUT & {n.lower() for n in names}
+    assert held and held < names
+
+
 def test_list_has_a_written_half_and_a_held_out_half_apart() -> None:
     """The written-against half keeps its 24 repositories, the held-out half has at least 15
     others, the two share none and together are the whole list; an unknown half is refused."""
@@ -782,7 +794,7 @@ def test_the_command_runs_a_repository_in_a_spawned_worker_with_linguist_loaded(
 
     _history(tmp_path / "lib")
     assert linguist.is_code("src/lib/core.py", b"C = 3\n")  # the parent starts the Go runtime
-    monkeypatch.setattr(cli, "load_list", lambda **_: (Listed("acme/lib", "test"),))
+    monkeypatch.setattr(cli, "load_list", lambda *_, **__: (Listed("acme/lib", "test"),))
     cli.main(["--root", str(tmp_path), "--new-only", "--json"])
     rows = json.loads(capsys.readouterr().out)
     assert [r["error"] for r in rows] == [""]

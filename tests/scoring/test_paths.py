@@ -254,6 +254,35 @@ def test_docs_ci_test_data_and_project_files_are_no_code(path: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("devenv.nix", False),
+        ("shell.nix", False),
+        (".envrc", False),
+        ("eslint.config.mjs", False),
+        ("web/prettier.config.cjs", False),
+        ("jest.config.js", False),
+        ("vitest.config.mts", False),
+        ("playwright.config.ts", False),
+        ("karma.conf.js", False),
+        ("VERSION", False),
+        # A build's settings shape what ships, and a package's version module is its code.
+        ("vite.config.ts", True),
+        ("webpack.config.js", True),
+        ("flake.nix", True),
+        ("src/version.py", True),
+        ("lib/jest.js", True),
+    ],
+)
+def test_a_developers_shell_and_linters_or_test_runners_settings_are_no_code(
+    path: str, code: bool
+) -> None:
+    """A developer's environment (devenv, nix-shell, direnv), a version file, and linters' or
+    test runners' settings written as code ship nothing; a build tool's settings do."""
+    assert path_kinds(path).code is code
+
+
+@pytest.mark.parametrize(
     "path", ["src/history.go", "pkg/security.py", "app/news.py", "lib/license.rs", "Makefile"]
 )
 def test_code_named_like_a_project_file_is_code(path: str) -> None:

@@ -415,6 +415,57 @@ def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_pa
     }
 
 
+def test_a_terraform_modules_root_is_a_service_beside_its_modules(tmp_path: Path) -> None:
+    """Without a build, the root's own code in the clone's main language (a Terraform module's
+    main.tf and variables.tf beside modules/) is a service named after the clone; its
+    settings and docs at the root are in none."""
+    plan, owner = _plan(
+        tmp_path / "terraform-aws-eks",
+        {
+            "main.tf": 'resource "aws_eks_cluster" "this" {}\n',
+            "variables.tf": 'variable "name" {}\n',
+            "outputs.tf": 'output "arn" {}\n',
+            "modules/node-group/main.tf": 'resource "aws_eks_node_group" "this" {}\n',
+            "modules/node-group/variables.tf": 'variable "size" {}\n',
+            "modules/fargate/main.tf": 'resource "aws_eks_fargate_profile" "this" {}\n',
+            "modules/fargate/variables.tf": 'variable "selectors" {}\n',
+            "modules/karpenter/main.tf": 'resource "aws_iam_role" "this" {}\n',
+            "modules/karpenter/outputs.tf": 'output "role" {}\n',
+            "examples/basic/main.tf": 'module "eks" {}\n',
+            ".pre-commit-config.yaml": "repos: []\n",
+            "README.md": "# EKS\n",
+        },
+    )
+    assert plan.services == (("terraform-aws-eks", "*.tf"), ("modules", "modules/**"))
+    assert owner["main.tf"] == owner["variables.tf"] == "terraform-aws-eks"
+    assert owner["modules/fargate/main.tf"] == "modules"
+    assert owner["examples/basic/main.tf"] == owner["README.md"] == "-"
+    assert owner[".pre-commit-config.yaml"] == "-"
+
+
+def test_settings_or_a_lone_script_at_the_root_make_no_service(tmp_path: Path) -> None:
+    """A JavaScript project's tools' settings at its root, or one bootstrap script beside a
+    folder of many, are not the project's code: the root makes no service."""
+    many = {f"lib/part{i}.js": f"module.exports = {i}\n" for i in range(12)}
+    plan, owner = _plan(
+        tmp_path / "tool",
+        {
+            **many,
+            "webpack.config.js": "module.exports = {}\n",
+            "babel.config.js": "module.exports = {}\n",
+            ".eslintrc.js": "module.exports = {}\n",
+        },
+    )
+    assert plan.services == (("lib", "lib/**"),)
+    assert owner["webpack.config.js"] == "-"
+    plan, owner = _plan(
+        tmp_path / "plugin",
+        {**{f"lua/plugin/m{i}.lua": "return {}\n" for i in range(12)}, "bootstrap.lua": "x()\n"},
+    )
+    assert plan.services == (("lua", "lua/**"),)
+    assert owner["bootstrap.lua"] == "-"
+
+
 def test_a_folder_the_service_was_moved_out_of_is_the_services_too(tmp_path: Path) -> None:
     """flask's ``flask/`` moved to ``src/flask/``: the old folder is the service's, less its
     ``testsuite`` that moved to tests/ (more files than the code moved: they do not count
