@@ -55,7 +55,7 @@ from pygments.lexers import _mapping, get_lexer_for_filename
 from pygments.token import Comment, String, Whitespace, _TokenType, is_token_subtype
 from pygments.util import ClassNotFound
 
-from scoring.lexer_choice import lexer_for_text, shared_extension
+from scoring.lexer_choice import holds_no_code, lexer_for_text, shared_extension
 
 __all__ = ["CONTEXT_LINES", "MAX_LEXED_LINES", "code_lines"]
 
@@ -332,6 +332,8 @@ def code_lines(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int]:
     if lexer is not None and shared_extension(name):
         # An extension several languages share: the file's text says whose it is.
         text = "\n".join(line[1:] for hunk in hunks for line in hunk if line[:1] in " +-")
+        if holds_no_code(name, text):
+            return 0, 0
         lexer = lexer_for_text(name, text, lexer)
     added: list[str] = []
     deleted: list[str] = []

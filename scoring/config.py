@@ -43,7 +43,9 @@ __all__ = [
 # file and linters', formatters' and test runners' settings written as code
 # (``eslint.config.mjs``, ``jest.config.js``) are no code; a change with no line of code that
 # escapes the no-code cap by a manifest's or deployment's edit is as large as that edit, not as
-# the tests and docs beside it (okio's new sample with a six-line pom.xml edit scored 63).
+# the tests and docs beside it (okio's new sample with a six-line pom.xml edit scored 63); a
+# file whose text Linguist's heuristics read as data or prose (jq's ``.asc`` signatures) holds
+# no line of code.
 SCORER_VERSION = "15"
 
 

@@ -9,7 +9,8 @@ heuristics that tell the languages apart by their text (``heuristics.yml``, thro
 Where Linguist names a language for the text and one of the lexers claiming the name (its
 patterns matched without regard to case: ``*.R`` claims ``x.r``) is that language's, that
 lexer reads the file; else the claimant whose own ``analyse_text`` rates the text above
-Pygments' pick by name; else that pick stands.
+Pygments' pick by name; else that pick stands. Where the heuristics name a data or prose
+language for the text (a PGP signature in ``.asc``), the file holds no code at all.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from pygments.lexer import Lexer
 from pygments.lexers import _mapping, find_lexer_class, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from scoring.linguist import content_language, languages_of
+from scoring.linguist import LanguageType, content_language, languages_of, type_of
 
-__all__ = ["lexer_for_text", "shared_extension"]
+__all__ = ["holds_no_code", "lexer_for_text", "shared_extension"]
 
 # The text Linguist's heuristics are asked about: enough lines for their patterns, which look
 # for a language's marks (``<-`` in R, ``my $`` in Perl, ``%`` comments in MATLAB).
@@ -60,6 +61,16 @@ def _claiming(name: str, language: str) -> Lexer | None:
         except ClassNotFound:
             return None
     return None
+
+
+def holds_no_code(name: str, text: str) -> bool:
+    """Whether Linguist's heuristics read the text of ``name``, an extension several languages
+    share, as a data or prose language: jq's release signatures ``*.tar.gz.asc`` are Public
+    Key (data), not the AGS Script ``.asc`` names first, and an ``.asc`` guide is AsciiDoc."""
+    if not shared_extension(name):
+        return False
+    language = content_language(name, text[:_SAMPLE_CHARS])
+    return type_of(language) in (LanguageType.DATA, LanguageType.PROSE)
 
 
 def lexer_for_text(name: str, text: str, default: Lexer | None) -> Lexer | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.code_lines import _lexer
-from scoring.lexer_choice import lexer_for_text, shared_extension
+from scoring.code_lines import _lexer, code_lines
+from scoring.lexer_choice import holds_no_code, lexer_for_text, shared_extension
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,16 @@ def test_the_text_picks_among_the_lexers_claiming_the_name(
 def test_no_lexer_for_the_name_means_none_for_the_text() -> None:
     """A file no lexer claims by name gets none from its text either."""
     assert lexer_for_text("x.unknownext", "anything\n", None) is None
+
+
+def test_a_signature_or_a_guide_in_a_shared_extension_holds_no_code() -> None:
+    """jq's ``.asc`` release signatures are Public Key (data) and an ``.asc`` guide AsciiDoc
+    (prose) by Linguist's heuristics: no line of either is code; text the heuristics read as
+    AGS Script, or an extension no other language shares, is left to its lexer."""
+    signature = "-----BEGIN PGP SIGNATURE-----\n\niQIzBAABCAAdFiEE\n-----END PGP SIGNATURE-----\n"
+    assert holds_no_code("jq-1.7.tar.gz.asc", signature)
+    assert holds_no_code("guide.asc", "= Title\n\nSome text {{x}}\n== Section\n")
+    assert not holds_no_code("room.asc", "function game_start(int a);\n")
+    assert not holds_no_code("x.py", "# nothing shared\n")
+    added = [["+" + line for line in signature.splitlines()]]
+    assert code_lines("sig/v1.7/jq-1.7.tar.gz.asc", added) == (0, 0)
