@@ -116,11 +116,16 @@ def _holds_files(folder: str, files: list[str]) -> bool:
 
 def _composer(path: Path, files: list[str]) -> Modules | None:
     """composer.json's ``autoload`` paths (psr-4, psr-0, classmap), named after the package's
-    name part (``guzzlehttp/guzzle`` is guzzle); ``autoload-dev`` is tests."""
+    name part (``guzzlehttp/guzzle`` is guzzle); ``autoload-dev`` is tests. A package of type
+    ``project`` is an application (Composer's schema: a Laravel or Symfony app), which ships
+    the whole clone: its routes, config and front end beside the autoloaded ``app/``."""
     try:
         data = json.loads(show(path, "composer.json") or "null")
     except ValueError:
         return None
+    if isinstance(data, dict) and data.get("type") == "project":
+        name = str(data.get("name") or path.name).rsplit("/", 1)[-1]
+        return [Declared("", name)], "Composer project (composer.json)"
     auto = data.get("autoload") if isinstance(data, dict) else None
     if not isinstance(auto, dict):
         return None

@@ -187,6 +187,36 @@ def test_composer_autoload_paths_are_the_service(tmp_path: Path) -> None:
     assert owner["tests/ClientTest.php"] == owner["docs/index.rst"] == "-"
 
 
+def test_a_composer_project_is_the_whole_application(tmp_path: Path) -> None:
+    """A composer.json of type project (a Laravel app) ships its routes, config and front end
+    beside the autoloaded app/: one service of the whole clone, named after the package, with
+    tests and docs in none."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "composer.json": '{"name": "koel/koel", "type": "project", "autoload": {"psr-4": '
+            '{"App\\\\": "app/"}}}',
+            "package.json": '{"name": "koel", "private": true}',
+            "app/Models/Song.php": "<?php\n",
+            "routes/api.base.php": "<?php\n",
+            "config/koel.php": "<?php\n",
+            "resources/assets/js/stores/playableStore.ts": "export {}\n",
+            "tests/Feature/SongTest.php": "<?php\n",
+            "docs/index.md": "x\n",
+        },
+    )
+    assert plan.services == (("koel", "**"),)
+    assert plan.found_by == "Composer project (composer.json)"
+    for path in (
+        "app/Models/Song.php",
+        "routes/api.base.php",
+        "config/koel.php",
+        "resources/assets/js/stores/playableStore.ts",
+    ):
+        assert owner[path] == "koel", path
+    assert owner["tests/Feature/SongTest.php"] == owner["docs/index.md"] == "-"
+
+
 def test_a_single_npm_package_is_the_code_its_files_publish(tmp_path: Path) -> None:
     """A root package.json without workspaces is one service named after the package: the
     folders and code files its ``files`` publish, not its tests, examples or docs."""
