@@ -4,7 +4,8 @@ A patch is ``git log -p`` / ``git diff -p`` output (run with ``PATCH_ARGS``),
 read one file's patch (``diff --git`` to the next) at a time. A code file's
 (by path: ``scoring.change_files.lexed_path``) hunks are read by
 ``scoring.code_lines``; any other file's patch is passed over from its headers
-alone, neither decoded nor split into lines.
+alone, neither decoded nor split into lines, and so is a file with no extension and no name
+Linguist knows that git does not mark executable (text, not a script).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from data.sources.diff import _unquote
 from scoring.change_files import lexed_path
 from scoring.code_lines import CONTEXT_LINES, code_lines
+from scoring.linguist import language_of
 
 __all__ = ["FILE_START", "PATCH_ARGS", "file_code_lines", "patch_code_counts"]
 
@@ -41,6 +43,13 @@ def _path(field: bytes, prefix: str) -> str | None:
     return name.removeprefix(prefix)
 
 
+def _unknown_plain_name(path: str) -> bool:
+    """A name with no extension that Linguist knows no language for (not ``Makefile``,
+    ``Rakefile`` or ``Dockerfile``): a script only when executable."""
+    name = path.rpartition("/")[2]
+    return "." not in name.lstrip(".") and language_of(name) is None
+
+
 def file_code_lines(patch: bytes) -> tuple[str, tuple[int, int]] | None:
     """(path, (code lines added, code lines deleted)) of one file's patch; ``None`` when it is
     no code by its path or has no hunks (a binary file, a pure rename, a mode change).
@@ -50,15 +59,22 @@ def file_code_lines(patch: bytes) -> tuple[str, tuple[int, int]] | None:
     body = patch.find(b"\n@@")
     if body < 0:
         return None
-    old = new = None
+    old = new = mode = None
     for header in patch[:body].split(b"\n"):
         if header.startswith(b"--- "):
             old = _path(header[4:], "a/")
         elif header.startswith(b"+++ "):
             new = _path(header[4:], "b/")
+        elif header.startswith((b"index ", b"new file mode ", b"deleted file mode ", b"new mode ")):
+            # ``index a..b 100644`` names the mode when it did not change; the others when it did.
+            mode = header.rsplit(b" ", 1)[-1] if header.count(b" ") >= 2 else mode
     path = new or old
     if path is None or not lexed_path(path):
         return None
+    if mode is not None and not mode.endswith(b"755") and _unknown_plain_name(path):
+        # A file without an extension is code only as a script, and git marks a script
+        # executable: helix's ``runtime/tutor``, a tutorial, is text.
+        return path, (0, 0)
     hunks: list[list[str]] = []
     hunk: list[str] = []
     text = patch[body + 1 :]

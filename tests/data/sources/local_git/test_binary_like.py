@@ -25,6 +25,10 @@ def test_a_packed_file_git_reads_as_text_adds_no_code(engine: Engine, tmp_path: 
     repo = GitRepo(tmp_path / "svc")
     packed = bytes(range(1, 9)) + bytes(range(0x0E, 0x20)) + bytes(range(0x80, 0x100))
     logo = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n" + b"".join(packed + b"%d\n" % i for i in range(400))
+    # Executable, as a script would be: a plain file with no extension is text by its mode alone.
+    (repo.path / "brand").mkdir(parents=True)
+    (repo.path / "brand/logo").write_bytes(logo)
+    (repo.path / "brand/logo").chmod(0o755)
     repo.commit({"brand/logo": logo, "src/app.py": "x = 1\n" * 10}, "Add the logo", T0)
     sync_clone(
         engine,
