@@ -16,7 +16,8 @@ Five markers, the first two the repository's word rather than a guess from a nam
   others). It is read only for files a commit changed by many lines: reading every
   blob would cost more than the mining. A path's verdict is kept for the rest of the
   sync, so a small later edit of a generated file (mined oldest first) is generated
-  too, until a large change of it reads its header again.
+  too, until a large change of it reads its header again; a rename carries the verdict to
+  the new path.
 * A source map committed beside the file (``app.js`` and ``app.js.map`` at the mined
   head): a bundle a build wrote, whatever its name.
 * Linguist's content rules (``scoring.linguist.content_generated``: minified text, a
@@ -216,6 +217,11 @@ class GeneratedFiles:
         smaller changes (and its deletion) keep the verdict last read in this sync.
         """
         marks = [self._by_attributes(f.path) for f in files]
+        # A renamed file keeps its header's verdict: alertmanager's generated OpenAPI client,
+        # moved out of test/, was read as hand-written by every small regeneration after.
+        for f in files:
+            if f.previous_path is not None and f.previous_path in self.headers:
+                self.headers[f.path] = self.headers.pop(f.previous_path)
         # The repository's own word wins: ``linguist-generated=false`` keeps a bundle's or a
         # vendored-looking folder's file hand-written.
         named = [
