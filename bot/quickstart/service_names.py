@@ -13,8 +13,8 @@ NEVER_IN_SERVICE = frozenset(
     {
         "doc", "docs", "documentation", "example", "examples", "_example", "_examples",
         "sample", "samples", "_samples", "demo", "demos", "test", "tests", "__tests__",
-        "testdata", "test-data", "test_data", "e2e", "site", "website", "benches",
-        "benchmarks",
+        "__mocks__", "__fixtures__", "testdata", "test-data", "test_data", "e2e", "site",
+        "website", "benches", "benchmarks",
     }
 )  # fmt: skip
 # Of those, the ones a Go package may be named (cobra's ``doc``): kept when they hold Go code.

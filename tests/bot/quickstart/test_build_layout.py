@@ -201,6 +201,7 @@ def test_a_composer_project_is_the_whole_application(tmp_path: Path) -> None:
             "routes/api.base.php": "<?php\n",
             "config/koel.php": "<?php\n",
             "resources/assets/js/stores/playableStore.ts": "export {}\n",
+            "resources/assets/js/composables/__mocks__/useContextMenu.ts": "export {}\n",
             "tests/Feature/SongTest.php": "<?php\n",
             "docs/index.md": "x\n",
         },
@@ -215,6 +216,7 @@ def test_a_composer_project_is_the_whole_application(tmp_path: Path) -> None:
     ):
         assert owner[path] == "koel", path
     assert owner["tests/Feature/SongTest.php"] == owner["docs/index.md"] == "-"
+    assert owner["resources/assets/js/composables/__mocks__/useContextMenu.ts"] == "-"
 
 
 def test_a_single_npm_package_is_the_code_its_files_publish(tmp_path: Path) -> None:
