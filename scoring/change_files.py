@@ -114,9 +114,6 @@ class ChangeFiles:
     # dependency manifest, deployment configuration), which keeps a change with no line of
     # code from the no-code cap; "" when none.
     shipping: str = ""
-    # Lines added to hand-written files that change what ships without being code (the
-    # ``shipping`` kind): a change with no line of code is as large as these, not as its tests.
-    shipping_added: int = 0
 
 
 _NO_LOGINS: frozenset[str] = frozenset()
@@ -182,7 +179,7 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
     (``written_by_hand``, ``code_lines_of``, ``subsystem_of``) are written out inline
     over each path's facts, worked out once (``_path_facts``)."""
     test_files = code_added = code_deleted = owner_files = unowned_files = generated = 0
-    tests = others = quiet = shipped = 0
+    tests = others = quiet = 0
     services: set[str | None] = set()
     subsystems: set[str] = set()
     directories: set[str] = set()
@@ -249,8 +246,6 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
                 tests += added
             else:
                 others += added
-                if flags & _SHIPS:
-                    shipped += added
             # A path's first lines fix its place in the entropy's order; its directory
             # counts once however often it is added.
             lines[path] = lines_get(path, 0) + added + deleted
@@ -293,7 +288,6 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
         not change.files or bool(code_added or code_deleted or flagged & _SHIPS or migration),
         quiet,
         shipping,
-        shipped,
     )
     spread = (
         len(subsystems),

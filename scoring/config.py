@@ -41,12 +41,10 @@ __all__ = [
 # package's ``DESCRIPTION`` is a dependency manifest, not code of an unknown language.
 # 15: a developer's environment (``.envrc``, ``devenv.nix``, ``shell.nix``), a ``VERSION``
 # file and linters', formatters' and test runners' settings written as code
-# (``eslint.config.mjs``, ``jest.config.js``) are no code; a change with no line of code that
-# escapes the no-code cap by a manifest's or deployment's edit is as large as that edit, not as
-# the tests and docs beside it (okio's new sample with a six-line pom.xml edit scored 63); a
-# file whose text Linguist's heuristics read as data or prose (jq's ``.asc`` signatures) holds
-# no line of code, and so does a file with no extension and no name Linguist knows that git
-# does not mark executable (helix's ``runtime/tutor``: text, not a script).
+# (``eslint.config.mjs``, ``jest.config.js``) are no code; a file whose text Linguist's
+# heuristics read as data or prose (jq's ``.asc`` signatures) holds no line of code, and so does
+# a file with no extension and no name Linguist knows that git does not mark executable
+# (helix's ``runtime/tutor``: text, not a script).
 SCORER_VERSION = "15"
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import replace
 
 from scoring.change_files import ChangeFiles
 from scoring.change_metrics import ChangeMetrics
@@ -31,7 +30,6 @@ __all__ = [
     "feature_values",
     "fitted_shares",
     "log_count",
-    "shipped_size",
 ]
 
 
@@ -44,22 +42,9 @@ Features = tuple[float | None, ...]
 FeatureFn = Callable[[ChangeMetrics, HistoryContext, ChangeFiles], Features]
 
 
-def shipped_size(m: ChangeMetrics, files: ChangeFiles) -> ChangeMetrics:
-    """The metrics a change's size is read from: ``m``, but for a change with no line of code
-    that still ships by a dependency manifest's or deployment configuration's edit, whose size
-    is the lines added there alone (okio's new sample beside a six-line pom.xml edit is not a
-    444-line change that ships)."""
-    if m.la or m.ld or not files.shipping or files.migration is not None:
-        return m
-    if not m.ta and m.oa <= files.shipping_added:
-        return m
-    return replace(m, ta=0.0, oa=float(files.shipping_added))
-
-
-def _size(m: ChangeMetrics, _ctx: HistoryContext, files: ChangeFiles) -> Features:
+def _size(m: ChangeMetrics, _ctx: HistoryContext, _files: ChangeFiles) -> Features:
     # Every hand-written line added (code, tests, docs, project files) beside each kind
     # alone: on tracker-labelled histories neither is enough without the other.
-    m = shipped_size(m, files)
     hand = m.la + m.ta + m.oa
     return (
         log_count(hand),
@@ -228,11 +213,10 @@ class FittedShares:
             for name in ("file_history", "author_expertise", "defect_proneness")
         }
 
-    def size(self, m: ChangeMetrics, files: ChangeFiles) -> float:
+    def size(self, m: ChangeMetrics) -> float:
         """``_size``'s features: hand-written lines added, code added and deleted, test and
-        other lines added, lines the files held (of ``shipped_size``)."""
+        other lines added, lines the files held."""
         hand, code, deleted, tests, other, before = self._size
-        m = shipped_size(m, files)
         la = m.la
         earned = (
             hand[la + m.ta + m.oa]

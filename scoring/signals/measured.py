@@ -18,7 +18,7 @@ from scoring.change_signal import ChangeSignal, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history_context import HistoryContext
-from scoring.model_features import FittedShares, fitted_shares, shipped_size
+from scoring.model_features import FittedShares, fitted_shares
 from scoring.plural import many
 from scoring.running_rank import RANK_WINDOW
 from scoring.signal import Reading, Signal
@@ -113,9 +113,7 @@ def size(
             )
     if not lines and files.touches_code and change.files:
         text += f"; {_uncapped(files)}, so the no-code cap does not apply"
-        if shipped_size(m, files) is not m:
-            text += f", and its size is the {_many(files.shipping_added, 'line')} added there"
-    share = fitted_shares(cfg.model).size(m, files)
+    share = fitted_shares(cfg.model).size(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
 
 

@@ -269,27 +269,3 @@ def test_a_change_with_no_code_says_why_it_is_not_capped() -> None:
     )
     deploy = _scored((_file("k8s/deploy.yaml", 3, 1),))["size"].explanation
     assert "deployment configuration (k8s/deploy.yaml)" in deploy
-
-
-def test_a_change_with_no_code_is_as_large_as_what_it_ships() -> None:
-    """A new sample's tests and docs beside a six-line pom.xml edit earn the size of the edit
-    alone, and the explanation says so; a dependency edit with nothing beside it is as before."""
-    pom = _file("pom.xml", 6, 0, service=None)
-    sample = (
-        pom,
-        _file("samples/src/main/java/okio/samples/SourceMarker.java", 185, 0),
-        _file("samples/src/test/java/okio/samples/SourceMarkerTest.java", 243, 0),
-    )
-    files = change_files(_change(sample))
-    assert files.shipping == "pom.xml"
-    assert files.shipping_added == 6
-    with_sample = _scored(sample)["size"]
-    alone = _scored((pom,))["size"]
-    assert with_sample.points == alone.points
-    assert with_sample.explanation.endswith(
-        "so the no-code cap does not apply, and its size is the 6 lines added there"
-    )
-    assert "its size is" not in alone.explanation
-    # Code beside the manifest is read as ever: its tests count in its size.
-    code = (pom, _file("src/main/java/okio/Buffer.java", 20, 0), sample[2])
-    assert _scored(code)["size"].points > _scored(code[:2])["size"].points

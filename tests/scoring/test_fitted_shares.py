@@ -57,7 +57,7 @@ def _share_slowly(model: ChangeModel, signal: str, features: tuple[float | None,
 def _fast(shares: FittedShares, signal: str, change: ChangeFacts, ctx: HistoryContext) -> float:
     m = metrics_of(change, ctx)
     return {
-        "size": lambda: shares.size(m, change_files(change)),
+        "size": lambda: shares.size(m),
         "diffusion": lambda: shares.diffusion(m),
         "fix": lambda: shares.fix(m),
         "file_history": lambda: shares.file_history(m, ctx),
