@@ -78,11 +78,16 @@ TEST_SHARE = 0.3
 # about 100, so the score spans its range (docs/scoring.md).
 POINTS_PER_LOGIT = 10.0
 MODEL_VERSION = "2"
+# What a project's feature table is made by (its cache is keyed by these files): the features,
+# and the file knowledge that says which lines are code, tests or a manifest's.
 _SOURCES = (
     "scoring/model_features.py",
     "scoring/change_metrics.py",
     "scoring/history.py",
     "scoring/change_files.py",
+    "scoring/paths.py",
+    "scoring/linguist.py",
+    "scoring/manifests.py",
     "evaluation/model_fit.py",
 )
 
