@@ -31,7 +31,7 @@ def test_a_tutorial_without_an_extension_adds_no_code_but_a_script_does(
     (repo.path / "bin/run").write_text(script, encoding="utf-8")
     (repo.path / "bin/run").chmod(0o755)
     tutorial = "".join(f"Welcome to lesson {i}: press i to insert.\n" for i in range(12))
-    files = {
+    files: dict[str, str | bytes | None] = {
         "runtime/tutor": tutorial,
         "bin/run": script,
         "Makefile": "all:\n\tcc -o app app.c\n",
