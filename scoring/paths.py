@@ -13,24 +13,21 @@ naming conventions, case-insensitively, and with two rules on top:
   ``tests/``, ``spec/``, ``__tests__/``, ``testdata/``, ``fixtures/``, ``docs/``, a docs
   site's ``website/``, ``site/`` or ``_site/``, ``examples/``, ``samples/``, ``demo/``,
   ``tutorial/`` (either number; Go's ``_examples/`` too), or a ``.md``/``.rst``/``.adoc``
-  file. Test *file names*
-  (``test_auth.py``, ``Login.spec.ts``) also rule out a migration and
-  sensitive code, but not infrastructure: ``.github/workflows/unit_test.yml``
-  and ``docker-compose.test.yml`` are still CI and container configuration.
+  file. Test *file names* (``test_auth.py``, ``Login.spec.ts``) also rule out a migration and
+  sensitive code, but not infrastructure: ``.github/workflows/unit_test.yml`` and
+  ``docker-compose.test.yml`` are still CI and container configuration.
 * Dependency manifests are the exception: ``tests/requirements.txt`` or an
   ``e2e/package.json`` is installed by CI like any other, so only manifests under
   ``fixtures/``, ``testdata/``, a docs site or an examples folder are left out.
 
-A migration is a file in a migrations folder (``migrations/``, Rails'
-``db/migrate/``, Flyway's ``db/migration/``, ``alembic/versions/``, Liquibase's
-``liquibase/``), a file named as a migration (Flyway ``V3__add.sql``,
-golang-migrate ``0007_add.up.sql``, Liquibase ``db.changelog-*.xml``) or a schema
-source of a migration tool (Rails ``db/schema.rb``/``db/structure.sql``,
-``schema.prisma``), not any ``.sql`` file, a plain ``schema.sql`` (flask's
-``examples/flaskr/flaskr/schema.sql`` sets up a tutorial's database), nor
-anything under a ``schema/`` folder. The package's own files in a migrations
-folder (``__init__.py``, Alembic's ``env.py`` and ``script.py.mako``,
-``.gitkeep``) are not migrations.
+A migration is a file in a migrations folder (``migrations/``, Rails' ``db/migrate/``, Flyway's
+``db/migration/``, ``alembic/versions/``, Liquibase's ``liquibase/``), a file named as a
+migration (Flyway ``V3__add.sql``, golang-migrate ``0007_add.up.sql``, Liquibase
+``db.changelog-*.xml``) or a schema source of a migration tool (Rails ``db/schema.rb``/
+``db/structure.sql``, ``schema.prisma``), not any ``.sql`` file, a plain ``schema.sql`` (flask's
+``examples/flaskr/flaskr/schema.sql`` sets up a tutorial's database), nor anything under a
+``schema/`` folder. The package's own files in a migrations folder (``__init__.py``, Alembic's
+``env.py`` and ``script.py.mako``, ``.gitkeep``) are not migrations.
 
 Sensitive code is auth, secrets, permissions, crypto and payments, by whole
 words: ``Auth/``, ``PaymentService``, ``access_token`` and ``oauth2`` count,
@@ -45,10 +42,10 @@ with "test", "tests" or "testing" among the words of its name (split at ``-``, `
 and camelCase), and test-support words (``testutil``, ``testkit``, ``testcases``, …):
 ``okhttp-testing-support/``, ``src/testFixtures/``, ``src/jvmTest/``, ``Polly.Core.Tests/``.
 
-Files no one writes by hand (``PathKinds.generated``) are no size and no spread,
-like lock files: vendored and generated folders, minified, compiled and packed
-output, coverage reports, binary-like design files, and test data (a data
-format under a test or test-data folder). docs/scoring.md lists them in one table.
+Files no one writes by hand (``PathKinds.generated``) are no size and no spread, like lock
+files: vendored and generated folders, minified, compiled and packed output, coverage reports,
+binary-like design files, and test data (a data format under a test or test-data folder).
+docs/scoring.md lists them in one table.
 """
 
 from __future__ import annotations
@@ -119,8 +116,7 @@ _NOT_CODE = re.compile(
     r"|cff))?$"
     r"|\.(gitignore|gitattributes|gitmodules|mailmap|editorconfig|dockerignore|npmignore"
     r"|eslintignore|prettierignore|gitkeep|keep|flake8|pylintrc|coveragerc|yamllint"
-    # Version managers' pins and environments for a developer's or CI's machine (nvm, asdf,
-    # pyenv, direnv).
+    # A developer's or CI's machine: version pins and environments (nvm, asdf, pyenv, direnv).
     r"|nvmrc|node-version|tool-versions|python-version|envrc"
     r"|clang-format|clang-tidy|rubocop\.yml|golangci\.ya?ml|codecov\.ya?ml"
     r"|pre-commit-config\.yaml|pre-commit-hooks\.yaml|readthedocs\.ya?ml|travis\.yml"
@@ -128,13 +124,11 @@ _NOT_CODE = re.compile(
     r"|stylelintrc|markdownlint)(\.[^/]*)?)$"
     r"|(appveyor|codecov|azure-pipelines|bitbucket-pipelines|mkdocs)\.ya?ml$"
     r"|(tox|mypy|pytest)\.ini$|(conftest|noxfile)\.py$|manifest\.in$|jenkinsfile$"
-    # A developer's shell (devenv, nix-shell) and the settings of linters, formatters, commit
-    # hooks and test runners in their own files (ESLint's flat config, jest.config.js), as
-    # their dotfiles above are: nothing of them ships. Build tools' configs (vite, webpack,
-    # babel) shape what ships and stay code.
-    r"|(devenv|shell)\.nix$|devenv\.ya?ml$"
-    r"|(eslint|prettier|stylelint|commitlint|lint-staged|markdownlint|jest|vitest|playwright"
-    r"|cypress|karma)\.conf(ig)?(\.[a-z]+)?\.(js|cjs|mjs|ts|cts|mts|json|ya?ml)$"
+    # A developer's shell, linters' and test runners' settings as code: nothing ships (vite's or
+    # webpack's config shapes what ships: code).
+    r"|(devenv|shell)\.nix$|devenv\.ya?ml$|(eslint|prettier|stylelint|commitlint|lint-staged"
+    r"|markdownlint|jest|vitest|playwright|cypress|karma)\.conf(ig)?(\.[a-z]+)?"
+    r"\.(js|cjs|mjs|ts|cts|mts|json|ya?ml)$"
     r"|[^/]*\.(txt|textile|org|pod|adoc|asciidoc|1|5|8|man)$)",
 )
 
@@ -274,12 +268,10 @@ class PathKinds:
     # generated or vendored file.
     code: bool = True
     # Under a tests, docs or documentation site folder, or a requirements file named for
-    # development (requirements/dev.txt): a manifest there (a test project's,
-    # docs/requirements.txt) is installed by CI but ships nothing.
+    # development: a manifest there (docs/requirements.txt) is installed by CI, ships nothing.
     aside: bool = False
     # No one wrote it by hand (Linguist's vendored and generated paths, ``_HANDLESS``,
-    # ``_BUILD_OUTPUT``, test data): no size and no spread, like a lock file
-    # (``scoring.change_files.written_by_hand``).
+    # ``_BUILD_OUTPUT``, test data): no size and no spread, like a lock file.
     generated: bool = False
     # A change to it changes what ships though it holds no code: a dependency manifest
     # outside tests and docs, or deployment configuration (infrastructure outside CI and
