@@ -44,7 +44,8 @@ __all__ = [
 # (``eslint.config.mjs``, ``jest.config.js``) are no code; a file whose text Linguist's
 # heuristics read as data or prose (jq's ``.asc`` signatures) holds no line of code, and so does
 # a file with no extension and no name Linguist knows that git does not mark executable
-# (helix's ``runtime/tutor``: text, not a script).
+# (helix's ``runtime/tutor``: text, not a script); a published npm package's
+# ``devDependencies`` edit is no dependency change (npm never installs them for its users).
 SCORER_VERSION = "15"
 
 

@@ -3,7 +3,8 @@
 ``pyproject.toml``, ``package.json`` and ``Cargo.toml`` hold tool configuration beside
 their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` table, a
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
-deploy (``pipenv install --deploy``) does not install. An edit of those alone is no
+deploy (``pipenv install --deploy``) does not install, and a published npm package's
+``devDependencies`` are not installed for its users. An edit of those alone is no
 dependency change, and the scorer must not treat it as one (``FileChange.code_added``).
 The manifest is read before and after the commit and what it declares is compared; the
 tables of tools that build or install the package (Poetry, PDM, uv, Hatch, setuptools, …)
@@ -59,7 +60,15 @@ def _package_json(text: str) -> object:
     document = json.loads(text)
     if not isinstance(document, dict):
         return document
-    return {k: v for k, v in document.items() if k not in _NPM_TOOLING}
+    # A published package's devDependencies are never installed for those who use it (npm
+    # installs them only in the package's own checkout); a private one (an application, a
+    # workspace root) builds what it deploys with them, so there they count.
+    published = document.get("private") is not True
+    return {
+        k: v
+        for k, v in document.items()
+        if k not in _NPM_TOOLING and not (published and k == "devDependencies")
+    }
 
 
 def _cargo(text: str) -> object:

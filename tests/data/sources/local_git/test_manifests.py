@@ -56,6 +56,16 @@ def test_tool_tables_are_not_declarations() -> None:
     assert declarations("Pipfile.lock", lock) != declarations(
         "Pipfile.lock", lock.replace('"click"', '"rich"')
     )
+    published = '{"name": "trpc", "dependencies": {"zod": "3"}, "devDependencies": {"jest": "25"}}'
+    more_dev = published.replace('"jest": "25"', '"jest": "25", "react": "17"')
+    assert declarations("package.json", published) == declarations("package.json", more_dev)
+    assert declarations("package.json", published) != declarations(
+        "package.json", published.replace('"zod": "3"', '"zod": "4"')
+    )
+    # A private package (an application, a workspace root) builds what it deploys with them.
+    app = published.replace('{"name"', '{"private": true, "name"')
+    app_dev = more_dev.replace('{"name"', '{"private": true, "name"')
+    assert declarations("package.json", app) != declarations("package.json", app_dev)
     description = (
         "Package: shop\nVersion: 1.0\nImports:\n    rlang,\n    vctrs\nRoxygenNote: 7.2.0\n"
     )
