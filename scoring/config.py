@@ -45,7 +45,8 @@ __all__ = [
 # heuristics read as data or prose (jq's ``.asc`` signatures) holds no line of code, and so does
 # a file with no extension and no name Linguist knows that git does not mark executable
 # (helix's ``runtime/tutor``: text, not a script); a published npm package's
-# ``devDependencies`` edit is no dependency change (npm never installs them for its users).
+# ``devDependencies`` or lock file edit is no dependency change (npm never installs them for
+# its users).
 SCORER_VERSION = "15"
 
 

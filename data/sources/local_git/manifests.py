@@ -4,7 +4,7 @@
 their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` table, a
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
 deploy (``pipenv install --deploy``) does not install, and a published npm package's
-``devDependencies`` are not installed for its users. An edit of those alone is no
+``devDependencies`` and lock file are not installed for its users. An edit of those alone is no
 dependency change, and the scorer must not treat it as one (``FileChange.code_added``).
 The manifest is read before and after the commit and what it declares is compared; the
 tables of tools that build or install the package (Poetry, PDM, uv, Hatch, setuptools, …)
@@ -187,5 +187,39 @@ def with_dependency_edits(
             continue
         was, now = declarations(files[i].path, before), declarations(files[i].path, after)
         if was is not None and was == now:
+            out[i] = replace(files[i], code_added=0, code_deleted=0)
+    return _published_locks(path, sha, tuple(out))
+
+
+# npm's, Yarn's and pnpm's lock files: npm never reads a dependency's lock file, so a published
+# package's pins no one who installs it (``npm-shrinkwrap.json`` is published and obeyed: not here).
+_NPM_LOCKS = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml"})
+
+
+def _published_locks(
+    path: Path, sha: str, files: tuple[SourceChangeFile, ...]
+) -> tuple[SourceChangeFile, ...]:
+    """``files``, each npm lock file beside a published package's ``package.json`` (not
+    ``private``) marked as no dependency change: it pins only the package's own checkout."""
+    locks = [
+        i
+        for i, f in enumerate(files)
+        if f.change_type != "deleted"
+        and f.path.rpartition("/")[2] in _NPM_LOCKS
+        and "\n" not in f.path
+    ]
+    if not locks:
+        return files
+    folders = [files[i].path.rpartition("/")[0] for i in locks]
+    blobs = read_blobs(
+        path, [f"{sha}:{d}/package.json" if d else f"{sha}:package.json" for d in folders]
+    )
+    out = list(files)
+    for i, blob in zip(locks, blobs, strict=True):
+        try:
+            package = json.loads(blob) if blob is not None else None
+        except ValueError:
+            continue
+        if isinstance(package, dict) and package.get("private") is not True:
             out[i] = replace(files[i], code_added=0, code_deleted=0)
     return tuple(out)

@@ -118,3 +118,50 @@ paths = ["src/shop/**"]
         "Widen ruff's lines": (0, 0),
         "Depend on rich": (None, None),
     }
+
+
+def test_a_published_packages_lock_file_pins_nothing_its_users_install(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A library's yarn.lock edit beside a devDependencies bump is stored as no dependency
+    change; an application's (``private``) lock file, and a library's new dependency, are not."""
+    repo = GitRepo(tmp_path / "lib")
+    library = '{"name": "lib", "dependencies": {"zod": "3"}, "devDependencies": {"jest": "25"}}'
+    app = '{"name": "app", "private": true, "dependencies": {"react": "17"}}'
+    repo.commit(
+        {"package.json": library, "yarn.lock": "zod@3\n", "app/package.json": app,
+         "app/yarn.lock": "react@17\n", "src/index.js": "x()\n"},
+        "Start",
+        T0,
+    )  # fmt: skip
+    repo.commit(
+        {
+            "package.json": library.replace('"jest": "25"', '"jest": "29"'),
+            "yarn.lock": "zod@3\njest@29\n",
+            "app/yarn.lock": "react@17.0.2\n",
+        },
+        "Bump jest and relock the app",
+        T0 + timedelta(days=1),
+    )
+    repo.commit(
+        {"package.json": library.replace('"zod": "3"', '"zod": "4"'), "yarn.lock": "zod@4\n"},
+        "Depend on zod 4",
+        T0 + timedelta(days=2),
+    )
+    sync_clone(
+        engine, parse_org_config(f'[[repositories]]\nname = "acme/lib"\npath = "{repo.path}"\n')
+    )
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Change.title, ChangeFile.path, ChangeFile.code_added)
+            .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
+            .where(col(ChangeFile.path).in_(["package.json", "yarn.lock", "app/yarn.lock"]))
+        ).all()
+    stored = {(title, path): added for title, path, added in rows if title != "Start"}
+    assert stored == {
+        ("Bump jest and relock the app", "package.json"): 0,
+        ("Bump jest and relock the app", "yarn.lock"): 0,
+        ("Bump jest and relock the app", "app/yarn.lock"): None,
+        ("Depend on zod 4", "package.json"): None,
+        ("Depend on zod 4", "yarn.lock"): 0,
+    }
