@@ -4,7 +4,8 @@
 their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` table, a
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
 deploy (``pipenv install --deploy``) does not install, and a published npm package's
-``devDependencies`` and lock file are not installed for its users. An edit of those alone is no
+``devDependencies`` and lock file are not installed for its users; a Maven ``pom.xml`` describes
+the project (its version, modules, SCM tag) beside what it depends on. An edit of those alone is no
 dependency change, and the scorer must not treat it as one (``FileChange.code_added``).
 The manifest is read before and after the commit and what it declares is compared; the
 tables of tools that build or install the package (Poetry, PDM, uv, Hatch, setuptools, …)
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from data.source_values import SourceChangeFile
 from data.sources.local_git.git_command import read_blobs
@@ -135,7 +137,34 @@ def _r_description(text: str) -> object:
     }
 
 
+# A Maven POM's elements that describe the project or where its artifacts go, not what building
+# it installs: a release's version bump, its modules (a new sample module), its SCM tag.
+_POM_METADATA = frozenset(
+    {"modelVersion", "version", "name", "description", "url", "inceptionYear", "organization",
+     "licenses", "developers", "contributors", "mailingLists", "scm", "issueManagement",
+     "ciManagement", "distributionManagement", "reporting", "modules", "prerequisites"}
+)  # fmt: skip
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _element(node: ElementTree.Element) -> object:
+    """An element as plain data: its name, its text, its children in order (comments out)."""
+    text = (node.text or "").strip()
+    return (_local(node.tag), text, tuple(_element(child) for child in node))
+
+
+def _pom(text: str) -> object:
+    """A POM's declarations: every top-level element but ``_POM_METADATA``'s (the parent, the
+    dependencies and their management, properties, build plugins, profiles)."""
+    root = ElementTree.fromstring(text)
+    return tuple(_element(child) for child in root if _local(child.tag) not in _POM_METADATA)
+
+
 _READERS: dict[str, Callable[[str], object]] = {
+    "pom.xml": _pom,
     "pyproject.toml": _pyproject,
     "package.json": _package_json,
     "cargo.toml": _cargo,
@@ -153,7 +182,7 @@ def declarations(path: str, text: str) -> object | None:
         return None
     try:
         return reader(text)
-    except (ValueError, tomllib.TOMLDecodeError):
+    except (ValueError, tomllib.TOMLDecodeError, ElementTree.ParseError):
         return None
 
 

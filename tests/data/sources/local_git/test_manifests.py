@@ -75,7 +75,7 @@ def test_tool_tables_are_not_declarations() -> None:
     assert declarations("DESCRIPTION", description) != declarations("DESCRIPTION", imports)
     assert declarations("DESCRIPTION", "not a field at all\n") is None
     assert declarations("pyproject.toml", "[broken") is None
-    assert declarations("pom.xml", "<project/>") is None
+    assert declarations("pom.xml", "<project") is None
 
 
 def test_clone_stores_tool_only_edits_as_no_dependency_change(
@@ -165,3 +165,30 @@ def test_a_published_packages_lock_file_pins_nothing_its_users_install(
         ("Depend on zod 4", "package.json"): None,
         ("Depend on zod 4", "yarn.lock"): 0,
     }
+
+
+def test_a_poms_description_of_the_project_is_no_declaration() -> None:
+    """A new module, a release's version bump or an SCM tag in a pom.xml declare nothing (okio's
+    new sample added a module beside it); a dependency's version, the parent or a build plugin
+    does, and comments and layout never."""
+    pom = (
+        '<?xml version="1.0"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0">\n'
+        "  <modelVersion>4.0.0</modelVersion>\n  <artifactId>okio-parent</artifactId>\n"
+        "  <version>1.14.1-SNAPSHOT</version>\n  <modules><module>okio</module></modules>\n"
+        "  <scm><tag>HEAD</tag></scm>\n"
+        "  <dependencies><dependency><artifactId>junit</artifactId><version>4.12</version>"
+        "</dependency></dependencies>\n"
+        "  <build><plugins><plugin><artifactId>maven-compiler-plugin</artifactId>"
+        "<version>3.1</version></plugin></plugins></build>\n</project>\n"
+    )
+    described = (
+        pom.replace("<module>okio</module>", "<module>okio</module><module>samples</module>")
+        .replace("1.14.1-SNAPSHOT", "1.15.0")
+        .replace("<tag>HEAD</tag>", "<tag>okio-parent-1.15.0</tag>")
+        .replace("<dependencies>", "<!-- the tests' -->\n  <dependencies>")
+    )
+    assert declarations("pom.xml", pom) == declarations("pom.xml", described)
+    junit = pom.replace("<version>4.12</version>", "<version>4.13</version>")
+    compiler = pom.replace("<version>3.1</version>", "<version>3.8.1</version>")
+    assert declarations("pom.xml", pom) != declarations("pom.xml", junit)
+    assert declarations("pom.xml", pom) != declarations("pom.xml", compiler)
