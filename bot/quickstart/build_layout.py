@@ -4,7 +4,8 @@ nested test modules), and the folders its code was moved out of.
 
 Without a build that declares modules, the services are the clone's top-level folders that
 hold hand-written code (``scoring.paths.path_kinds``; one level deeper when all code sits
-under one folder such as ``src/``), and the root's own code when it is a tenth of the code in
+under one folder such as ``src/``; the largest folder that only wraps code is named after the
+clone), and the root's own code when it is a tenth of the code in
 the clone's main language (a Terraform module's ``main.tf``); so are the folders after the
 build's modules when those hold less than half of it. What a build wrote (``build_output``) is
 in no service.
@@ -228,14 +229,21 @@ def _guessed(
     if not folders:
         return Layout((_service(_key(path.name), ("**",), (), files, history),), "the whole clone")
     unique = dict.fromkeys(_key(d) for d in folders)
+    keys = list(unique)
+    root = _root_code(code) if not prefix else ()
+    clone = _key(path.name)
+    wrapped = [i for i, d in enumerate(folders) if d in _WRAPPERS]
+    if wrapped and not root and clone not in unique:
+        # A folder named only for wrapping code (``src/``, ``lib/``) says nothing to a reader of
+        # a briefing: the one holding the most code is the clone's own, named after it.
+        most = max(wrapped, key=lambda i: sum(f.startswith(f"{prefix}{folders[i]}/") for f in code))
+        keys[most] = clone
     services = [
         _service(k, (f"{prefix}{d}/**",), (), files, history)
-        for k, d in zip(unique, folders, strict=False)
+        for k, d in zip(keys, folders, strict=False)
     ]
-    root = _root_code(code)
-    if root and not prefix:
-        key = _key(path.name)
-        services.insert(0, DraftedService(key if key not in unique else f"{key}-root", root))
+    if root:
+        services.insert(0, DraftedService(clone if clone not in unique else f"{clone}-root", root))
     return Layout(tuple(services), FOLDER_GUESS)
 
 

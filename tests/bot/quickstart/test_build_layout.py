@@ -437,10 +437,10 @@ def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_pa
             "examples/files/ünïcode.txt": "x\n",
         },
     )
-    assert plan.services == (("lib", "lib/**"),)
+    assert plan.services == (("clone", "lib/**"),)
     assert plan.found_by == "top-level code folders"
     assert owner == {
-        "lib/router.js": "lib",
+        "lib/router.js": "clone",
         "lib/__tests__/router.js": "-",
         "testdata/cert.pem": "-",
         "examples/files/ünïcode.txt": "-",
@@ -475,6 +475,22 @@ def test_a_terraform_modules_root_is_a_service_beside_its_modules(tmp_path: Path
     assert owner[".pre-commit-config.yaml"] == "-"
 
 
+def test_a_wrapper_folder_is_named_after_the_clone(tmp_path: Path) -> None:
+    """Of the top-level folders that only wrap code (src/, lib/), the one holding the most is
+    named after the clone (crystal-lang/shards' src/ is "shards"); the other keeps its name."""
+    plan, owner = _plan(
+        tmp_path / "shards",
+        {
+            **{f"src/commands/c{i}.cr": "def run\nend\n" for i in range(6)},
+            "lib/molinillo/src/resolver.cr": "class Resolver\nend\n",
+            "spec/unit/lock_spec.cr": "describe Lock\n",
+        },
+    )
+    assert plan.services == (("lib", "lib/**"), ("shards", "src/**"))
+    assert owner["src/commands/c0.cr"] == "shards"
+    assert owner["spec/unit/lock_spec.cr"] == "-"
+
+
 def test_settings_or_a_lone_script_at_the_root_make_no_service(tmp_path: Path) -> None:
     """A JavaScript project's tools' settings at its root, or one bootstrap script beside a
     folder of many, are not the project's code: the root makes no service."""
@@ -488,7 +504,7 @@ def test_settings_or_a_lone_script_at_the_root_make_no_service(tmp_path: Path) -
             ".eslintrc.js": "module.exports = {}\n",
         },
     )
-    assert plan.services == (("lib", "lib/**"),)
+    assert plan.services == (("tool", "lib/**"),)
     assert owner["webpack.config.js"] == "-"
     plan, owner = _plan(
         tmp_path / "plugin",
@@ -567,7 +583,8 @@ def test_a_package_json_of_unexpected_shape_is_read_as_no_build(
     the services from the folders instead of failing."""
     plan, owner = _plan(tmp_path / "clone", {"package.json": manifest, "lib/a.js": "x\n"})
     assert plan.found_by == "top-level code folders"
-    assert owner["lib/a.js"] == "lib"
+    # The folder guess: lib/ only wraps the clone's code, so its service is named after the clone.
+    assert owner["lib/a.js"] == "clone"
 
 
 def _moved(repo: GitRepo, moves: dict[str, str], when: datetime) -> None:
