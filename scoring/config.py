@@ -46,7 +46,8 @@ __all__ = [
 # a file with no extension and no name Linguist knows that git does not mark executable
 # (helix's ``runtime/tutor``: text, not a script); a published npm package's
 # ``devDependencies`` or lock file edit is no dependency change (npm never installs them for
-# its users), nor is a ``pom.xml`` edit of the project's description (version, modules, SCM).
+# its users), nor is a ``pom.xml`` edit of the project's description (version, modules, SCM);
+# Perl's ``t/`` and ``xt/`` folders and ``*.t`` scripts are tests.
 SCORER_VERSION = "15"
 
 

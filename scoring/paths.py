@@ -71,17 +71,17 @@ __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 # Test folders by name in any case (``Tests/``, ``src/test/java/``); test file names by
 # convention, where Java's and C#'s ``FooTest.java`` needs its capital T so that
 # ``Latest.java`` is not a test.
-_TEST_DIR = re.compile(r"/(tests?|spec|specs|__tests__|testing|e2e|cypress|integration[-_]tests?)/")
-# A folder is a test folder too when a word of its name is one of these (lower-cased): the
-# words split at "-", "_", "." and camelCase, so ``Polly.Core.Tests``, ``jvmTest``,
-# ``testFixtures`` and ``okhttp-testing-support`` are, ``latest`` and ``testimonials`` not.
+# Perl's and Raku's ``t/`` and ``xt/`` (author tests) too, whose ``*.t`` files ``prove`` runs.
+_TEST_DIR = re.compile(r"/(tests?|specs?|__tests__|testing|e2e|cypress|integration[-_]tests?|x?t)/")
+# A folder is a test folder too when a word of its name is one of these (lower-cased), split at
+# "-", "_", "." and camelCase: ``Polly.Core.Tests``, ``jvmTest``, not ``latest``.
 _FOLDER_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _TEST_WORD = re.compile(
     r"tests?|testing|unittests?"
     r"|test(?:utils?|support|fixtures?|helpers?|kit|libs?|cases?|suites?|resources?|harness)"
 )
 _TEST_NAME = re.compile(
-    r"^test_|_test\.|\.test\.|\.spec\.|\.cy\.|\.e2e\.|_spec\.rb$"
+    r"^test_|_test\.|\.test\.|\.spec\.|\.cy\.|\.e2e\.|_spec\.rb$|\.t$"
     r"|[a-z0-9]Tests?\.(java|kt|scala|groovy|cs)$|^Test[A-Z0-9][^/]*\.(java|kt|scala|groovy)$"
 )
 

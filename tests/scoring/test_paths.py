@@ -254,6 +254,24 @@ def test_docs_ci_test_data_and_project_files_are_no_code(path: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("path", "test"),
+    [
+        ("t/mojo/app.t", True),
+        ("t/mojo/lib/MojoliciousTest.pm", True),
+        ("xt/author/pod.t", True),
+        ("lib/Mojo/Base.pm", False),
+        ("src/t.go", False),
+        ("src/at/x.py", False),
+    ],
+)
+def test_perls_t_folders_and_t_files_are_tests(path: str, test: bool) -> None:
+    """Perl's and Raku's tests live in ``t/`` (and ``xt/``) as ``*.t`` scripts ``prove`` runs:
+    mojolicious/mojo's 109 of them read as code; a folder or file merely holding a "t" does not."""
+    assert path_kinds(path).test is test
+    assert path_kinds(path).code is not test
+
+
+@pytest.mark.parametrize(
     ("path", "code"),
     [
         ("devenv.nix", False),
