@@ -491,6 +491,25 @@ def test_a_wrapper_folder_is_named_after_the_clone(tmp_path: Path) -> None:
     assert owner["spec/unit/lock_spec.cr"] == "-"
 
 
+def test_a_wrapper_holding_code_of_its_own_is_one_service(tmp_path: Path) -> None:
+    """Perl's lib/Mojolicious.pm beside lib/Mojolicious/ and lib/Mojo/: the lone wrapper holds
+    code of its own, so it is the service (named after the clone), not its folders; t/ and its
+    ``*.t`` scripts are tests."""
+    plan, owner = _plan(
+        tmp_path / "mojo",
+        {
+            "lib/Mojolicious.pm": "package Mojolicious;\n1;\n",
+            "lib/Mojolicious/Routes.pm": "package Mojolicious::Routes;\n1;\n",
+            "lib/Mojo/Base.pm": "package Mojo::Base;\n1;\n",
+            "t/mojo/app.t": "use Test::More;\ndone_testing;\n",
+            "t/mojo/lib/MojoTest.pm": "package MojoTest;\n1;\n",
+        },
+    )
+    assert plan.services == (("mojo", "lib/**"),)
+    assert owner["lib/Mojolicious.pm"] == owner["lib/Mojo/Base.pm"] == "mojo"
+    assert owner["t/mojo/app.t"] == owner["t/mojo/lib/MojoTest.pm"] == "-"
+
+
 def test_settings_or_a_lone_script_at_the_root_make_no_service(tmp_path: Path) -> None:
     """A JavaScript project's tools' settings at its root, or one bootstrap script beside a
     folder of many, are not the project's code: the root makes no service."""
