@@ -223,8 +223,8 @@ def _guessed(
     # All code under one wrapper (src/, packages/…): the services are one level deeper, unless
     # the wrapper holds code of its own (Perl's lib/Mojolicious.pm beside lib/Mojolicious/).
     while len(folders) == 1 and folders[0] in _WRAPPERS:
-        inner = _code_folders(code, f"{prefix}{folders[0]}/")
         wrapper = f"{prefix}{folders[0]}/"
+        inner = _code_folders(code, wrapper)
         if not inner or any(f.startswith(wrapper) and "/" not in f[len(wrapper) :] for f in code):
             break
         prefix, folders = f"{prefix}{folders[0]}/", inner
