@@ -48,7 +48,9 @@ __all__ = [
 # ``devDependencies`` or lock file edit is no dependency change (npm never installs them for
 # its users), nor is a ``pom.xml`` edit of the project's description (version, modules, SCM);
 # Perl's ``t/`` and ``xt/`` folders and ``*.t`` scripts are tests.
-SCORER_VERSION = "15"
+# 16: a Jupyter notebook is no code (prose, cells and their saved output, markup to Linguist):
+# a notebook's badge or navigation link in every chapter of a book was very high.
+SCORER_VERSION = "16"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,9 @@
 """What a file's path says about it: migration, test, infrastructure, sensitive code, manifest.
 
-What a file *is* starts from GitHub Linguist's rules (``scoring.linguist``, go-enry): its
-vendored, generated, documentation, configuration and test paths, and its language's type
-(code is a programming or markup language). The rules below are riskbrief's own, kept where
-they add to Linguist's; docs/scoring.md's table "riskbrief's own rule beside Linguist's"
+What a file *is* starts from GitHub Linguist's rules (``scoring.linguist``, go-enry): its vendored,
+generated, documentation, configuration and test paths, and its language's type (code is a
+programming or markup language, a notebook aside). The rules below are riskbrief's own, kept
+where they add to Linguist's; docs/scoring.md's table "riskbrief's own rule beside Linguist's"
 gives each one's reason.
 
 The risky kinds (migration, infrastructure, sensitive, manifest) are judged by
@@ -29,13 +29,12 @@ migration (Flyway ``V3__add.sql``, golang-migrate ``0007_add.up.sql``, Liquibase
 ``schema/`` folder. The package's own files in a migrations folder (``__init__.py``, Alembic's
 ``env.py`` and ``script.py.mako``, ``.gitkeep``) are not migrations.
 
-Sensitive code is auth, secrets, permissions, crypto and payments, by whole
-words: ``Auth/``, ``PaymentService``, ``access_token`` and ``oauth2`` count,
-``author.py``, ``tokenizer.py`` and ``oracle.py`` do not. ``session`` alone does
-not count: it is as often a database session (SQLAlchemy's ``db/session.py``)
-or web analytics as a login session, and login sessions usually sit under an
-auth, login or identity path that counts anyway. Stylesheets and images are
-never sensitive code (``tokens.css`` holds design tokens).
+Sensitive code is auth, secrets, permissions, crypto and payments, by whole words: ``Auth/``,
+``PaymentService``, ``access_token`` and ``oauth2`` count, ``author.py``, ``tokenizer.py`` and
+``oracle.py`` do not. ``session`` alone does not count: it is as often a database session
+(SQLAlchemy's ``db/session.py``) or web analytics as a login session, and login sessions usually
+sit under an auth, login or identity path that counts anyway. Stylesheets and images are never
+sensitive code (``tokens.css`` holds design tokens).
 
 A test folder is one named as a test folder (``tests/``, ``spec/``, ``e2e/``, …) or one
 with "test", "tests" or "testing" among the words of its name (split at ``-``, ``_``, ``.``
@@ -68,10 +67,9 @@ from scoring.manifests import dev_requirements, named_manifest
 
 __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
-# Test folders by name in any case (``Tests/``, ``src/test/java/``); test file names by
-# convention, where Java's and C#'s ``FooTest.java`` needs its capital T so that
-# ``Latest.java`` is not a test.
-# Perl's and Raku's ``t/`` and ``xt/`` (author tests) too, whose ``*.t`` files ``prove`` runs.
+# Test folders by name in any case (``Tests/``, ``src/test/java/``), Perl's and Raku's ``t/`` and
+# ``xt/`` too, whose ``*.t`` files ``prove`` runs; test file names by convention, where Java's and
+# C#'s ``FooTest.java`` needs its capital T so that ``Latest.java`` is not a test.
 _TEST_DIR = re.compile(r"/(tests?|specs?|__tests__|testing|e2e|cypress|integration[-_]tests?|x?t)/")
 # A folder is a test folder too when a word of its name is one of these (lower-cased), split at
 # "-", "_", "." and camelCase: ``Polly.Core.Tests``, ``jvmTest``, not ``latest``.
@@ -85,10 +83,9 @@ _TEST_NAME = re.compile(
     r"|[a-z0-9]Tests?\.(java|kt|scala|groovy|cs)$|^Test[A-Z0-9][^/]*\.(java|kt|scala|groovy)$"
 )
 
-# The risky kinds' expressions are lower-case and searched in "/" + the
-# lower-cased path: case-insensitive without re.IGNORECASE, which halves their
-# speed, and every alternative starts at a "/", which the engine finds quickly,
-# instead of being tried at every character as a leading (^|/) would be.
+# The risky kinds' expressions are lower-case and searched in "/" + the lower-cased path:
+# case-insensitive without re.IGNORECASE, which halves their speed, and every alternative starts
+# at a "/", which the engine finds quickly, not tried at every character as (^|/) would be.
 
 # Tests, fixtures, documentation (Maven 1's ``xdocs/`` too) and examples: never a risky
 # kind (manifests aside).
@@ -249,10 +246,11 @@ _BUILD_OUTPUT = re.compile(
     # ``.css.map`` only; an ``.mjs.map`` is as generated).
     r"|\.(?:[cm]?js|css|ts)\.map$"
 )
-# What Linguist's types make of a file: code (a programming or markup language, a schema or
-# query language, or a name Linguist does not know, which the path rules judge alone), or
-# data and prose (configuration, data files, text).
+# What Linguist's types make of a file: code (a programming or markup language but a document's,
+# a schema or query language, a name Linguist does not know, which the path rules judge alone),
+# or data and prose (configuration, data files, text). A notebook is prose, cells and output.
 _CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
+_DOCUMENT_MARKUP = frozenset({"Jupyter Notebook"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,14 +369,16 @@ def _dotfile_stand_in(path: str) -> str | None:
 
 
 def _typed_code(path: str) -> bool:
-    """Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI) and
-    prose are not, schema and query languages are. A name Linguist knows no language for is
-    code only without an extension (``bin/run``, a script): of the extensions of its 700
+    """Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI), prose
+    and notebooks are not, schema and query languages are. A name Linguist knows no language
+    for is code only without an extension (``bin/run``, a script): of the extensions of its 700
     languages it knows, one it does not is a tool's settings or data (``cabal.haskell-ci``,
     ``pip.conf``, ``x.opam``, a ``.wasm`` build), as is an unknown dotfile (``.hgignore``)."""
     language = language_of(path)
     if language is None:
         return "." not in path[path.rfind("/") + 1 :]
+    if language in _DOCUMENT_MARKUP:
+        return False
     return (
         type_of(language) in _CODE_TYPES and not is_configuration(path)
     ) or language in _SCHEMA_LANGUAGES

@@ -350,6 +350,23 @@ def test_an_extension_linguist_does_not_know_is_no_code(path: str, code: bool) -
     assert path_kinds(path).code is code
 
 
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("notebooks/05.06-Linear-Regression.ipynb", False),
+        ("analysis/Churn Report.ipynb", False),
+        # Other markup ships: a component, a page, a stylesheet's neighbours.
+        ("src/components/App.vue", True),
+        ("src/routes/+page.svelte", True),
+        ("templates/index.html", True),
+    ],
+)
+def test_a_notebook_is_no_code(path: str, code: bool) -> None:
+    """A Jupyter notebook is prose, cells and their saved output, markup to Linguist that
+    ships nothing, while the markup of components and pages is code."""
+    assert path_kinds(path).code is code
+
+
 @pytest.mark.parametrize("path", ["requirements/Makefile", "requirements/README"])
 def test_a_build_or_docs_file_beside_requirements_is_no_manifest(path: str) -> None:
     """A requirements folder's Makefile or README is no dependency manifest."""
