@@ -49,7 +49,8 @@ __all__ = [
 # its users), nor is a ``pom.xml`` edit of the project's description (version, modules, SCM);
 # Perl's ``t/`` and ``xt/`` folders and ``*.t`` scripts are tests.
 # 16: a Jupyter notebook is no code (prose, cells and their saved output, markup to Linguist):
-# a notebook's badge or navigation link in every chapter of a book was very high.
+# a notebook's badge or navigation link in every chapter of a book was very high; a top-level
+# ``changelog/`` folder is release notes whatever its files' format (``index.html``).
 SCORER_VERSION = "16"
 
 

@@ -95,14 +95,14 @@ _ASIDE = re.compile(
     r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$)",
 )
 
-# Not hand-written code a reviewer reads, beyond tests and ``_ASIDE``: test data and
-# snapshots, documentation folders and release notes, CI configuration, editor and
-# repository settings, and the project's own files (README, CHANGELOG, LICENSE,
-# CONTRIBUTING, linters' settings, …) in any folder and with any extension.
-# Dependency manifests are not among them: they are ``manifest``, not code either,
-# but a change to one is a change to what ships (see ``PathKinds.code``).
+# Not hand-written code a reviewer reads, beyond tests and ``_ASIDE``: test data and snapshots,
+# documentation folders and release notes, CI configuration, editor and repository settings, and
+# the project's own files (README, CHANGELOG, LICENSE, CONTRIBUTING, linters' settings, …) in any
+# folder and with any extension. Dependency manifests are not among them: they are ``manifest``,
+# not code either, but a change to one is a change to what ships (see ``PathKinds.code``). A
+# top-level ``changelog/`` holds release notes (an ``internal/changelog/`` package is code).
 _NOT_CODE = re.compile(
-    r"/(?:(test-data|__snapshots__|documentation|newsfragments|changelog\.d|\.changeset"
+    r"^/changelogs?/|/(?:(test-data|__snapshots__|documentation|newsfragments|changelog\.d|\.changeset"
     r"|\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.vscode|\.idea|\.husky"
     r"|\.ci|\.azure-pipelines|src/site|src/changes)/"
     r"|(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying"

@@ -367,6 +367,22 @@ def test_a_notebook_is_no_code(path: str, code: bool) -> None:
     assert path_kinds(path).code is code
 
 
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("changelog/index.html", False),
+        ("changelogs/v2.html", False),
+        # A package that writes changelogs is code wherever it sits below the top.
+        ("internal/pipe/changelog/changelog.go", True),
+        ("src/changelog.py", True),
+    ],
+)
+def test_a_top_level_changelog_folder_is_release_notes(path: str, code: bool) -> None:
+    """A top-level ``changelog/`` folder holds the project's release notes, in any format,
+    while a ``changelog`` package deeper in the tree is code."""
+    assert path_kinds(path).code is code
+
+
 @pytest.mark.parametrize("path", ["requirements/Makefile", "requirements/README"])
 def test_a_build_or_docs_file_beside_requirements_is_no_manifest(path: str) -> None:
     """A requirements folder's Makefile or README is no dependency manifest."""
