@@ -30,6 +30,7 @@ from bot.quickstart.service_names import DOCS, is_service_name, is_test_module, 
 from data.path_globs import in_globs, matches
 from scoring.errors import ConfigError
 from scoring.linguist import language_of
+from scoring.manifests import named_manifest
 from scoring.paths import path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout", "tracked_files"]
@@ -328,8 +329,12 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     # Files at the root are no folder's: the build's own files, or a flat project's code.
     code = [f for f in hand_written_code(files) if "/" in f and kept(f.rpartition("/")[0])]
     left = [f for f in code if not _in_a_service(f, layout.services)]
-    if len(left) <= LEFT_OUT * len(code):
+    if not left:
         return layout
+    # Below that share, a folder left out is still a module when it is a package of its own
+    # (its own manifest): another language's build beside the one read (a uv workspace's
+    # ``backend/pyproject.toml`` beside npm workspaces), not a helper the build leaves out.
+    most = len(left) > LEFT_OUT * len(code)
     taken = {s.key for s in layout.services}
     # A top folder holding a module of the build (src/ of a .NET solution) is the build's:
     # what it leaves out there it left out on purpose (a test project named as code).
@@ -337,7 +342,8 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     more = []
     for service in _guessed(path, files, history, left).services:
         # Files at the root beside the build (a solution file) make no service of the clone.
-        if service.globs[0] == "**" or service.globs[0].split("/", 1)[0] in built:
+        top = service.globs[0].split("/", 1)[0]
+        if service.globs[0] == "**" or top in built or not (most or _packaged(top, files)):
             continue
         key = service.key if service.key not in taken else f"{service.key}-code"
         taken.add(key)
@@ -346,6 +352,15 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
         return layout
     return Layout(
         (*layout.services, *more), f"{layout.found_by}, and the code folders it leaves out"
+    )
+
+
+def _packaged(folder: str, files: list[str]) -> bool:
+    """Whether a top-level folder holds a dependency manifest of its own at its top."""
+    inside = f"{folder}/"
+    return any(
+        f.startswith(inside) and "/" not in f[len(inside) :] and named_manifest(f"/{f.lower()}")
+        for f in files
     )
 
 

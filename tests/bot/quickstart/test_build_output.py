@@ -200,6 +200,29 @@ def test_code_folders_a_build_leaves_out_are_services_after_its_own(tmp_path: Pa
     assert plan.found_by == "Julia packages (Project.toml), and the code folders it leaves out"
 
 
+def test_a_package_of_another_language_beside_workspaces_is_a_service(tmp_path: Path) -> None:
+    """npm workspaces that hold most of the code leave out a Python package with its own
+    ``pyproject.toml`` (a full-stack template's back end): it is a service after them, while a
+    left-out folder without a manifest of its own stays the warning's."""
+    repo = GitRepo(tmp_path / "stack")
+    repo.commit(
+        {
+            "package.json": '{"private": true, "workspaces": ["frontend"]}\n',
+            "frontend/package.json": '{"name": "frontend"}\n',
+            **{f"frontend/src/c{i}.ts": f"export const c{i} = {i};\n" for i in range(8)},
+            "backend/pyproject.toml": '[project]\nname = "app"\n',
+            "backend/app/main.py": "app = 1\n",
+            "backend/app/models.py": "x = 1\n",
+            "helpers/run.py": "y = 1\n",
+        },
+        "Start",
+        THURSDAY - timedelta(days=3),
+    )
+    plan = plan_clone(repo.path)
+    assert plan.services == (("frontend", "frontend/**"), ("backend", "backend/**"))
+    assert plan.found_by == "package.json/pnpm workspaces, and the code folders it leaves out"
+
+
 def test_a_published_folder_of_compiled_scripts_is_not_the_packages_code(tmp_path: Path) -> None:
     """A package whose ``files`` publish a committed ``lib/`` of scripts each beside its
     source map is the folder of its hand-written TypeScript, not that ``lib/``."""
