@@ -467,6 +467,22 @@ def test_the_fresh_list_has_two_halves_of_shapes_the_suite_lacks() -> None:
     assert held < names
 
 
+def test_the_unseen_list_holds_none_of_the_other_lists() -> None:
+    """bench/repos/unseen.toml holds repositories neither list.toml nor fresh.toml has, never
+    apache/zookeeper, split into a written-against half and a held-out one of four each."""
+    unseen = LIST.with_name("unseen.toml")
+    names = {r.name for r in load_list(unseen)}
+    held = {r.name for r in load_list(unseen, half="held-out")}
+    others = {r.name for r in load_list()} | {
+        r.name for r in load_list(LIST.with_name("fresh.toml"))
+    }
+    assert len(names) == 8
+    assert len(held) == 4
+    assert held < names
+    assert not names & others
+    assert not HELD_OUT & {n.lower() for n in names}
+
+
 def test_list_has_a_written_half_and_a_held_out_half_apart() -> None:
     """The written-against half keeps its 24 repositories, the held-out half has at least 15
     others, the two share none and together are the whole list; an unknown half is refused."""
