@@ -1,5 +1,5 @@
 """The code modules the build files of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R and Zig declare, read at HEAD.
+OCaml, Julia, R and Zig declare, and a repository's Helm charts, read at HEAD.
 
 Each reader answers the modules its build file at the root declares, with the folders their
 code sits in (a Mix project's ``lib/``, a Swift target's ``Sources/<target>``, an R package's
@@ -258,10 +258,23 @@ def _zig(path: Path, files: list[str]) -> Modules | None:
     return ([module], "the Zig build (build.zig)") if module else None
 
 
+def _helm(path: Path, files: list[str]) -> Modules | None:
+    """A repository of Helm charts: each chart (a ``Chart.yaml``) in a top-level folder or one
+    level under it (``charts/<chart>/``) is a module named by the chart's ``name``, two charts
+    at least; a chart's own subcharts (``<chart>/charts/<sub>/``) are its own."""
+    found: list[Declared] = []
+    for folder in manifest_folders(files, "Chart.yaml"):
+        inside = any(folder.startswith(f"{m.folder}/") for m in found)
+        if folder and folder.count("/") <= 1 and not inside:
+            name = yaml_mapping(path, inner_path(folder, "Chart.yaml")).get("name")
+            found.append(Declared(folder, name if isinstance(name, str) else None))
+    return (found, "Helm charts (Chart.yaml)") if len(found) > 1 else None
+
+
 # In the order tried: a clone with two of these builds is read as the first.
 LANGUAGE_READERS: tuple[Callable[[Path, list[str]], Modules | None], ...] = (
     mix_projects, rebar_applications, _sbt, cabal_packages, _swift, _dart, _clojure, _dune,
-    _julia, _r, _zig,
+    _julia, _r, _zig, _helm,
 )  # fmt: skip
 
 

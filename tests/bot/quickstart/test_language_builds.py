@@ -1,6 +1,6 @@
 """Services drafted from the builds of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R and Zig, on small clones: each file's service as the drafted riskbrief.toml
-reads it, tests, docs and build output in none."""
+OCaml, Julia, R and Zig and from Helm charts, on small clones: each file's service as the
+drafted riskbrief.toml reads it, tests, docs and build output in none."""
 
 from __future__ import annotations
 
@@ -414,3 +414,31 @@ def test_a_builds_own_files_are_its_modules(tmp_path: Path) -> None:
     assert zig.services == (("clap", "**"),)
     assert owner["clap.zig"] == owner["build.zig"] == "clap"
     assert owner["example/simple.zig"] == "-"
+
+
+def test_a_repository_of_helm_charts_is_a_service_per_chart(tmp_path: Path) -> None:
+    """Each chart of a charts repository (``charts/<chart>/Chart.yaml``) is a service named
+    by its ``name``, holding its subcharts; a repository of one chart is not read as charts."""
+    chart = "apiVersion: v2\nname: {}\nversion: 1.0.0\n"
+    plan, owner = _plan(
+        tmp_path / "charts",
+        {
+            "charts/node-exporter/Chart.yaml": chart.format("prometheus-node-exporter"),
+            "charts/node-exporter/templates/_helpers.tpl": '{{- define "x" -}}\n{{- end }}\n',
+            "charts/node-exporter/values.yaml": "port: 9100\n",
+            "charts/stack/Chart.yaml": chart.format("kube-prometheus-stack"),
+            "charts/stack/templates/_helpers.tpl": '{{- define "y" -}}\n{{- end }}\n',
+            "charts/stack/charts/crds/Chart.yaml": chart.format("crds"),
+            "charts/stack/charts/crds/templates/crd.yaml": "kind: CustomResourceDefinition\n",
+            "README.md": "# Charts\n",
+        },
+    )
+    assert plan.found_by == "Helm charts (Chart.yaml)"
+    assert owner["charts/node-exporter/templates/_helpers.tpl"] == "prometheus-node-exporter"
+    assert owner["charts/stack/charts/crds/templates/crd.yaml"] == "kube-prometheus-stack"
+    assert owner["README.md"] == "-"
+    single, _ = _plan(
+        tmp_path / "one",
+        {"Chart.yaml": chart.format("app"), "templates/_helpers.tpl": '{{- define "z" -}}\n'},
+    )
+    assert single.found_by != "Helm charts (Chart.yaml)"
