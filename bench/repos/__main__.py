@@ -47,7 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         backtest=not args.no_backtest, weeks=args.weeks, keep=args.keep, new_only=args.new_only
     )
     jobs: list[tuple[Listed, Path, Options]] = []
-    for listed in load_list(args.list, half=args.half):
+    try:
+        listed_repos = load_list(args.list, half=args.half)
+    except ValueError as exc:
+        parser.error(str(exc))
+    for listed in listed_repos:
         if args.only and not {listed.name, listed.short} & set(args.only):
             continue
         clone = find_clone(args.root, listed)

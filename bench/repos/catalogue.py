@@ -41,7 +41,13 @@ def load_list(path: Path = LIST, half: str = "all") -> tuple[Listed, ...]:
     order; apache/zookeeper is an error."""
     if half not in HALVES:
         raise ValueError(f"no half {half!r}: one of {', '.join(HALVES)}")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        reason = exc.strerror or exc
+        raise ValueError(f"cannot read the list {path} ({reason}); pass a list's path") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path} is no TOML list ({exc}); fix it or pass another") from exc
     out: list[Listed] = []
     for entry in data.get("repo", []):
         name, shape = str(entry["name"]), str(entry.get("shape", ""))

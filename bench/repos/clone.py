@@ -55,7 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )  # fmt: skip
     args = parser.parse_args(argv)
     missing = 0
-    for listed in load_list(args.list, half=args.half):
+    try:
+        listed_repos = load_list(args.list, half=args.half)
+    except ValueError as exc:
+        parser.error(str(exc))
+    for listed in listed_repos:
         if args.only and not {listed.name, listed.short} & set(args.only):
             continue
         done = clone_from_mirror(args.mirror, args.dest, listed)

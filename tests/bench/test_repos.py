@@ -483,6 +483,25 @@ def test_the_unseen_list_holds_none_of_the_other_lists() -> None:
     assert not HELD_OUT & {n.lower() for n in names}
 
 
+@pytest.mark.parametrize("text", [None, "repo = [\n"])
+def test_a_list_that_is_missing_or_no_toml_is_one_sentence(
+    tmp_path: Path, text: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--list`` naming a missing file or one that is no TOML ends the bench with one
+    sentence and a usage error, not a traceback."""
+    from bench.repos import __main__ as cli
+
+    path = tmp_path / "list.toml"
+    if text is not None:
+        path.write_text(text)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--root", str(tmp_path), "--list", str(path)])
+    assert stopped.value.code == 2
+    said = capsys.readouterr().err.strip().splitlines()[-1]
+    assert str(path) in said
+    assert ("cannot read the list" if text is None else "is no TOML list") in said
+
+
 def test_list_has_a_written_half_and_a_held_out_half_apart() -> None:
     """The written-against half keeps its 24 repositories, the held-out half has at least 15
     others, the two share none and together are the whole list; an unknown half is refused."""
