@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
+from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python, workspace_tops
 from bot.quickstart.build_output import is_build_output, output_globs
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
@@ -30,7 +30,6 @@ from bot.quickstart.service_names import DOCS, is_service_name, is_test_module, 
 from data.path_globs import in_globs, matches
 from scoring.errors import ConfigError
 from scoring.linguist import language_of
-from scoring.manifests import named_manifest
 from scoring.paths import path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout", "tracked_files"]
@@ -331,10 +330,11 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     left = [f for f in code if not _in_a_service(f, layout.services)]
     if not left:
         return layout
-    # Below that share, a folder left out is still a module when it is a package of its own
-    # (its own manifest): another language's build beside the one read (a uv workspace's
-    # ``backend/pyproject.toml`` beside npm workspaces), not a helper the build leaves out.
+    # Below that share, a folder left out is still a module when the root's workspace of
+    # another build names it (a uv workspace's ``backend/`` beside npm workspaces); a package
+    # no workspace names (a playground app, build logic) is a helper left out on purpose.
     most = len(left) > LEFT_OUT * len(code)
+    named = set() if most else workspace_tops(path, files)
     taken = {s.key for s in layout.services}
     # A top folder holding a module of the build (src/ of a .NET solution) is the build's:
     # what it leaves out there it left out on purpose (a test project named as code).
@@ -343,7 +343,7 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     for service in _guessed(path, files, history, left).services:
         # Files at the root beside the build (a solution file) make no service of the clone.
         top = service.globs[0].split("/", 1)[0]
-        if service.globs[0] == "**" or top in built or not (most or _packaged(top, files)):
+        if service.globs[0] == "**" or top in built or not (most or top in named):
             continue
         key = service.key if service.key not in taken else f"{service.key}-code"
         taken.add(key)
@@ -352,15 +352,6 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
         return layout
     return Layout(
         (*layout.services, *more), f"{layout.found_by}, and the code folders it leaves out"
-    )
-
-
-def _packaged(folder: str, files: list[str]) -> bool:
-    """Whether a top-level folder holds a dependency manifest of its own at its top."""
-    inside = f"{folder}/"
-    return any(
-        f.startswith(inside) and "/" not in f[len(inside) :] and named_manifest(f"/{f.lower()}")
-        for f in files
     )
 
 

@@ -201,19 +201,21 @@ def test_code_folders_a_build_leaves_out_are_services_after_its_own(tmp_path: Pa
 
 
 def test_a_package_of_another_language_beside_workspaces_is_a_service(tmp_path: Path) -> None:
-    """npm workspaces that hold most of the code leave out a Python package with its own
-    ``pyproject.toml`` (a full-stack template's back end): it is a service after them, while a
-    left-out folder without a manifest of its own stays the warning's."""
+    """npm workspaces that hold most of the code leave out a Python package that the root's uv
+    workspace names (a full-stack template's back end): it is a service after them, while a
+    left-out package no workspace names (a playground app) stays the warning's."""
     repo = GitRepo(tmp_path / "stack")
     repo.commit(
         {
             "package.json": '{"private": true, "workspaces": ["frontend"]}\n',
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["backend"]\n',
             "frontend/package.json": '{"name": "frontend"}\n',
             **{f"frontend/src/c{i}.ts": f"export const c{i} = {i};\n" for i in range(8)},
             "backend/pyproject.toml": '[project]\nname = "app"\n',
             "backend/app/main.py": "app = 1\n",
             "backend/app/models.py": "x = 1\n",
-            "helpers/run.py": "y = 1\n",
+            "app/package.json": '{"name": "app", "private": true}\n',
+            "app/pages/index.ts": "export const page = 1;\n",
         },
         "Start",
         THURSDAY - timedelta(days=3),
