@@ -101,7 +101,8 @@ def size(
             counted.append(f"{_many(int(m.ta), 'line')} added to tests")
         if m.oa > 0:
             counted.append(
-                f"{many(int(m.oa), 'line')} added to docs, examples, CI or project files"
+                f"{many(int(m.oa), 'line')} added to docs, examples, CI, configuration or "
+                "project files"
             )
         if counted:
             text += ", with " + " and ".join(counted)

@@ -197,7 +197,7 @@ def test_tests_and_other_files_count_beside_code_for_less_than_code() -> None:
     assert both.value == alone.value == 100
     assert both.explanation == (
         "100 lines of code added, 0 deleted in files that held 50000 lines, with 400 lines "
-        "added to tests and 200 lines added to docs, examples, CI or project files"
+        "added to tests and 200 lines added to docs, examples, CI, configuration or project files"
     )
 
 
