@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from defusedxml.common import DefusedXmlException
 from bot.quickstart.service_names import NEVER_IN_SERVICE, kept
 from data.path_globs import glob_to_regex, in_globs
 
-__all__ = ["Declared", "Modules", "jvm_js_go_python", "show", "workspace_tops"]
+__all__ = ["Declared", "Modules", "jvm_js_go_python", "show"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,21 +246,3 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
     if found := _folders(_python_packages(files)):
         return found, "Python packages"
     return None
-
-
-def workspace_tops(path: Path, files: list[str]) -> set[str]:
-    """The top-level folders of the members a root uv or Cargo workspace names."""
-    tops: set[str] = set()
-    workspaces = (("pyproject.toml", ("tool", "uv", "workspace")), ("Cargo.toml", ("workspace",)))
-    for manifest, keys in workspaces:
-        try:
-            table: object = tomllib.loads(show(path, manifest) or "") if manifest in files else {}
-        except tomllib.TOMLDecodeError:
-            continue
-        for key in keys:
-            table = table.get(key, {}) if isinstance(table, dict) else {}
-        members = table.get("members") if isinstance(table, dict) else None
-        globs = [m.removeprefix("./").rstrip("/") for m in members or () if isinstance(m, str)]
-        folders = {f.rpartition("/")[0] for f in files if f.endswith(f"/{manifest}")}
-        tops |= {d.split("/", 1)[0] for d in folders if in_globs(globs, d)}
-    return tops

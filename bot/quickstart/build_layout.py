@@ -7,7 +7,8 @@ hold hand-written code (``scoring.paths.path_kinds``; one level deeper when all 
 under one folder such as ``src/``; the largest folder that only wraps code is named after the
 clone), and the root's own code when it is a tenth of the code in
 the clone's main language (a Terraform module's ``main.tf``); so are the folders after the
-build's modules when those hold less than half of it. What a build wrote (``build_output``) is
+build's modules when those hold less than half of it, or when the root's uv or Cargo workspace
+names them. What a build wrote (``build_output``) is
 in no service.
 """
 
@@ -20,12 +21,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python, workspace_tops
+from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
 from bot.quickstart.build_output import is_build_output, output_globs
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
 from bot.quickstart.npm_package import npm_client, npm_package
-from bot.quickstart.package_manifests import cmake_project, package_manifests
+from bot.quickstart.package_manifests import cmake_project, package_manifests, workspace_tops
 from bot.quickstart.service_names import DOCS, is_service_name, is_test_module, kept
 from data.path_globs import in_globs, matches
 from scoring.errors import ConfigError

@@ -22,7 +22,7 @@ from bot.quickstart.dotnet_projects import DOTNET_PROJECTS, dotnet_projects
 from bot.quickstart.service_names import kept
 from data.path_globs import matches
 
-__all__ = ["cmake_project", "package_manifests"]
+__all__ = ["cmake_project", "package_manifests", "workspace_tops"]
 
 
 _GEM_NAME = re.compile(r"\.name\s*=\s*[\"']([^\"']+)[\"']")
@@ -47,6 +47,21 @@ def _toml(path: Path, name: str) -> dict[str, Any] | None:
 
 def _strings(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def workspace_tops(path: Path, files: list[str]) -> set[str]:
+    """The top-level folders of the members a root uv or Cargo workspace names."""
+    tops: set[str] = set()
+    workspaces = (("pyproject.toml", ("tool", "uv", "workspace")), ("Cargo.toml", ("workspace",)))
+    for manifest, keys in workspaces:
+        table: object = _toml(path, manifest) if manifest in files else None
+        for key in keys:
+            table = table.get(key) if isinstance(table, dict) else None
+        named = _strings(table.get("members")) if isinstance(table, dict) else []
+        members = [m.removeprefix("./").strip("/") for m in named]
+        folders = {f.rpartition("/")[0] for f in files if f.endswith(f"/{manifest}")}
+        tops |= {d.split("/", 1)[0] for d in folders if any(matches(m, d) for m in members)}
+    return tops
 
 
 def _crate_globs(folder: str, manifest: dict[str, Any], files: list[str]) -> list[str]:
