@@ -1,4 +1,5 @@
-"""``python -m bench.scenarios [--keep DIR] [--jobs N] [--only NAME] [--pr-median N] [--seed N]``.
+"""``python -m bench.scenarios [--keep DIR] [--jobs N] [--only NAME] [--pr-median N] [--volume F]
+[--seed N]``.
 
 (``--json`` prints the results as JSON.)
 
@@ -141,12 +142,15 @@ DEV_SEED = 1000
 HELD_OUT_SEED = 974_065_654
 
 
-def run_story(index: int, root: Path, pr_median: float = 30.0, seed: int = DEV_SEED) -> StoryResult:
+def run_story(
+    index: int, root: Path, pr_median: float = 30.0, seed: int = DEV_SEED, volume: float = 1.0
+) -> StoryResult:
     """Plan, write and brief one story's organisation under ``root``, its steady weeks drawn from
-    ``seed`` + its index (1000, the default, is the set the rules were written against)."""
+    ``seed`` + its index (1000, the default, is the set the rules were written against) at the
+    shape ``pr_median`` and ``volume`` give."""
     story = STORIES[index]
     started = time.perf_counter()
-    plan = steady_plan(seed + index, pr_median=pr_median)
+    plan = steady_plan(seed + index, pr_median=pr_median, volume=volume)
     story.plant(plan, random.Random(seed + 1000 + index))
     where = write_org(plan, root / f"{index:02d}")
     with contextlib.redirect_stdout(io.StringIO()):
@@ -177,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
         "--pr-median", type=float, default=30.0, help="median lines of an ordinary PR"
     )
     parser.add_argument(
+        "--volume",
+        type=float,
+        default=1.0,
+        help="ordinary PRs a service's working day brings, as a multiple of the default 0-2",
+    )
+    parser.add_argument(
         "--seed",
         type=int,
         default=DEV_SEED,
@@ -185,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
+    if args.volume <= 0:
+        parser.error("--volume is a positive multiple of the default's PRs a day")
     chosen = [i for i, s in enumerate(STORIES) if args.only in (None, s.name)]
     if not chosen:
         parser.error(f"no story is called {args.only!r}")
@@ -195,7 +207,14 @@ def main(argv: list[str] | None = None) -> int:
         with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             n = len(chosen)
             results = list(
-                pool.map(run_story, chosen, [root] * n, [args.pr_median] * n, [args.seed] * n)
+                pool.map(
+                    run_story,
+                    chosen,
+                    [root] * n,
+                    [args.pr_median] * n,
+                    [args.seed] * n,
+                    [args.volume] * n,
+                )
             )
     wall = time.perf_counter() - started
     expected = sum(r.expected for r in results)

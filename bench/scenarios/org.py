@@ -142,6 +142,8 @@ class OrgPlan:
     numbers: int = 100
     # Median lines of an ordinary PR (log-normal, σ = 1).
     pr_median: float = 30.0
+    # How many times busier than the default a service's working day is (its ordinary PRs).
+    volume: float = 1.0
 
     def next_number(self) -> int:
         """A fresh PR number."""
@@ -221,6 +223,20 @@ def _working_days(week: int, holidays: tuple[date, ...]) -> list[date]:
     return [d for i in range(5) if (d := monday(week) + timedelta(days=i)) not in holidays]
 
 
+def _day_prs(rng: random.Random, volume: float) -> int:
+    """A service's ordinary PRs on a working day: 0–2, one on most days, times ``volume``.
+
+    At the default volume this is the draw it always was, so a seed plans what it did.
+    """
+    n = rng.choice((0, 1, 1, 1, 2))
+    if volume == 1.0:
+        return n
+    # Scaled and rounded at random, so that the mean is ``volume`` times the default's.
+    scaled = n * volume
+    whole = int(scaled)
+    return whole + (1 if rng.random() < scaled - whole else 0)
+
+
 def steady_week(plan: OrgPlan, rng: random.Random, week: int) -> None:
     """One ordinary week: PRs, agents, a bot, deploys twice a day and 1–3 quick incidents."""
     days = _working_days(week, plan.holidays)
@@ -229,7 +245,7 @@ def steady_week(plan: OrgPlan, rng: random.Random, week: int) -> None:
         days = [d for d in days if rng.random() < 0.6] or days[:1]
     for day in days:
         for service in SERVICES:
-            for _ in range(rng.choice((0, 1, 1, 1, 2))):
+            for _ in range(_day_prs(rng, plan.volume)):
                 human_pr(plan, rng, service, _at(day, rng.uniform(9.5, 17.0)))
     for kind in ("copilot", "copilot", "copilot_agent", "claude"):
         service = rng.choice(list(SERVICES))
@@ -269,10 +285,14 @@ def incident(plan: OrgPlan, service: str, opened: datetime, minutes: float, key:
     return found
 
 
-def steady_plan(seed: int, weeks: int = WEEKS, pr_median: float = 30.0) -> OrgPlan:
-    """An organisation's ``weeks`` steady weeks, the same for the same seed."""
+def steady_plan(
+    seed: int, weeks: int = WEEKS, pr_median: float = 30.0, volume: float = 1.0
+) -> OrgPlan:
+    """An organisation's ``weeks`` steady weeks, the same for the same seed and shape."""
+    if volume <= 0:
+        raise ValueError("a volume is a positive multiple of the default's PRs a day")
     rng = random.Random(seed)
-    plan = OrgPlan(seed, pr_median=pr_median)
+    plan = OrgPlan(seed, pr_median=pr_median, volume=volume)
     plan.codeowners.append(
         (_at(FIRST_MONDAY - timedelta(days=30), 9), codeowners_text(tuple(SERVICES)))
     )

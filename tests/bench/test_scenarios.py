@@ -161,3 +161,18 @@ def test_a_short_organisation_is_briefed_through_the_cli(tmp_path: Path) -> None
     with sqlite3.connect(root / "riskbrief.db") as conn:
         (briefed,) = conn.execute("SELECT count(*) FROM briefing").fetchone()
     assert briefed == 8
+
+
+def test_volume_scales_a_steady_weeks_ordinary_prs_and_keeps_the_default_plan() -> None:
+    """A busier shape brings about ``volume`` times the ordinary PRs of the default one, and the
+    default volume plans exactly what the seed always planned."""
+    default = steady_plan(11)
+    same = steady_plan(11, volume=1.0)
+    assert [(p.number, p.author, p.files, p.merged_at) for p in default.prs] == [
+        (p.number, p.author, p.files, p.merged_at) for p in same.prs
+    ]
+    ordinary = sum(1 for p in default.prs if p.kind == "human")
+    busier = sum(1 for p in steady_plan(11, volume=3.0).prs if p.kind == "human")
+    assert 2.6 * ordinary < busier < 3.4 * ordinary
+    with pytest.raises(ValueError, match="positive multiple"):
+        steady_plan(11, volume=0)
