@@ -151,6 +151,10 @@ class CardRules:
     # risk or not known to be human-reviewed, info otherwise.
     agent_surge_min_rise_pp: float = 15.0
     agent_surge_min_changes: int = 5
+    # Or, in a scope busy enough that a few points are many changes: the agent share at least
+    # this many times its usual over the baseline weeks, above last week's, and more than
+    # chance gives that usual share (``card_rules.oversight.agent_surge``).
+    agent_surge_min_ratio: float = 2.0
     # AI agents' changes of one kind of work went wrong (reverted, or linked to an incident:
     # the team confirmed it as a culprit, or its revert made one) materially more often per
     # 1,000 lines of code than people's of that kind, judged over this week and the

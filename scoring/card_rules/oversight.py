@@ -13,6 +13,7 @@ from scoring.agent_outcomes import (
     outcomes_by_kind,
 )
 from scoring.card_rules.measure import CardRule, reaches, severity_for, tenth
+from scoring.card_rules.usual import beta_binomial_upper_tail
 from scoring.card_terms import Card, CardFact, CardKind, Evidence, EvidenceKind, FactKey, Severity
 from scoring.card_thresholds import CardRules
 from scoring.weekly import WeekAggregate, WeekChange
@@ -66,7 +67,9 @@ def agent(
 def agent_surge(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """AI agents wrote a materially larger share of the week's changes."""
+    """AI agents wrote a materially larger share of the week's changes: 15 points more than
+    last week's, or, where that is many changes, at least twice their usual share and above
+    last week's, beyond chance (``_share_rose``)."""
     agent = this.agent_changes
     if len(agent) < r.agent_surge_min_changes or not this.changes or not last.changes:
         return
@@ -75,7 +78,9 @@ def agent_surge(
         return
     now = 100.0 * len(agent) / len(this.changes)
     before = 100.0 * len(last.agent_changes) / len(last.changes)
-    if not reaches(now - before, r.agent_surge_min_rise_pp):
+    if not reaches(now - before, r.agent_surge_min_rise_pp) and not (
+        now > before and _share_rose(this, len(agent), r)
+    ):
         return
     high_risk = sum(1 for c in agent if c.high_risk)
     unknown = sum(1 for c in agent if c.human_reviewed is None)
@@ -94,6 +99,31 @@ def agent_surge(
         ),
         tuple(Evidence(EvidenceKind.CHANGE, c.key) for c in agent)[:10],
     )
+
+
+# How often a steady week's agent share may reach the surge's ratio by chance, given the
+# scope's own share over the baseline weeks (``_share_rose``).
+_SURGE_P = 0.01
+
+
+def _share_rose(this: WeekAggregate, agents: int, r: CardRules) -> bool:
+    """Whether ``agents`` of this week's changes are at least ``agent_surge_min_ratio`` times
+    the agents' usual share over the baseline weeks, and more than that share gives by chance:
+    a beta-binomial tail (the share known from those weeks' changes, with Jeffreys' half a
+    change each way) at most ``_SURGE_P``.
+
+    Fifteen points of a scope's changes are two agent changes more in a team of fifteen changes
+    a week and a hundred more in one of seven hundred: four agent changes a week becoming
+    sixteen among a hundred and forty is a surge a manager hears of, at eight points.
+    """
+    base = this.baseline
+    if base is None or not base.changes:
+        return False
+    usual, total = len(base.agent_changes), len(base.changes)
+    if not reaches(agents / len(this.changes), r.agent_surge_min_ratio * usual / total):
+        return False
+    tail = beta_binomial_upper_tail(agents, len(this.changes), usual + 0.5, total - usual + 0.5)
+    return tail <= _SURGE_P
 
 
 # An agent outcome card's evidence: its kind's agent changes that went wrong, newest first.

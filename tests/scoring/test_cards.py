@@ -1529,6 +1529,36 @@ def test_agent_surge(
     assert found == ({"agent:surge": expected} if expected else {})
 
 
+def _busy_weeks(agents: int, others: int = 120) -> list[WeekChange]:
+    """Four busy weeks of ``others`` people's changes and ``agents`` reviewed agent changes each."""
+    return [c for w in (1, 2, 3, 4) for c in (*spread(others, 0, -w), *_agents(agents, -w))]
+
+
+@pytest.mark.parametrize(
+    ("this_agents", "last_agents", "usual", "expected"),
+    [
+        pytest.param(16, 4, 4, W, id="4-a-week-to-16-of-136-is-a-surge-at-9-points"),
+        pytest.param(10, 4, 4, None, id="2.4-times-the-usual-share-by-chance-p-0.02"),
+        pytest.param(8, 2, 2, W, id="3.8-times-the-usual-share-p-0.006"),
+        pytest.param(16, 16, 4, None, id="not-above-last-weeks-share"),
+        pytest.param(16, 4, 10, None, id="under-twice-the-usual-share"),
+    ],
+)
+def test_agent_surge_in_a_busy_scope(
+    this_agents: int, last_agents: int, usual: int, expected: str | None
+) -> None:
+    """In a scope of 120 people's changes a week, agents' share rising under 15 points is a
+    surge when it is at least twice their usual over the baseline weeks, above last week's and
+    beyond chance; a warning when their review is unknown."""
+    this = aggregate(
+        [*spread(120, 0), *_agents(this_agents, reviewed=None)],
+        baseline=aggregate(_busy_weeks(usual), weeks=4),
+    )
+    last = aggregate([*spread(120, 0, -1), *_agents(last_agents, -1)])
+    found = {k: v for k, v in severities(this, last).items() if k == "agent:surge"}
+    assert found == ({"agent:surge": expected} if expected else {})
+
+
 def _piled(total: int, high: int, week: int, drivers: tuple[str, ...]) -> list[WeekChange]:
     """``total`` changes, three to a service, the first ``high`` high risk with ``drivers``:
     piled into the first few services (two of twenty for four), not the scope's."""
