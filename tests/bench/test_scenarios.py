@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.scenarios.__main__ import judge
+from bench.scenarios.__main__ import judge, main
 from bench.scenarios.org import steady_plan
 from bench.scenarios.repo import Commit, FastImportRepo
 from bench.scenarios.run import CardSeen, brief_org, write_org
@@ -176,3 +176,13 @@ def test_volume_scales_a_steady_weeks_ordinary_prs_and_keeps_the_default_plan() 
     assert 2.6 * ordinary < busier < 3.4 * ordinary
     with pytest.raises(ValueError, match="positive multiple"):
         steady_plan(11, volume=0)
+
+
+def test_a_volume_that_is_no_positive_multiple_is_one_sentence_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--volume 0`` ends before any organisation is built, with one line saying what it takes."""
+    with pytest.raises(SystemExit) as ended:
+        main(["--volume", "0"])
+    assert ended.value.code == 2
+    assert "--volume is a positive multiple" in capsys.readouterr().err
