@@ -33,6 +33,19 @@ def _expected_fixes(card: CardView) -> str:
     return f" Expected fixes: {number(now)}, usually {number(usual)}."
 
 
+def _moved(now: float, before: float, when: str) -> str:
+    """This week's high-risk share against ``before``, in the direction the two numbers go.
+
+    A concentration card is made by expected fixes, not by the share: a service twice as busy
+    as usual can hold more expected fixes while fewer of its changes are high risk.
+    """
+    if now > before:
+        return f"up from {number(before)}% {when}"
+    if now < before:
+        return f"down from {number(before)}% {when}"
+    return f"the same as {when}"
+
+
 def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     name = payload_service_name(payload, card.subject)
     high, total = fact(card, FactKey.HIGH_RISK_CHANGES), fact(card, FactKey.CHANGES)
@@ -42,7 +55,7 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     )
     text = (
         f"In {name}, {number(high)} of {many(total, 'change')} {was(high)} high risk "
-        f"({number(now)}%, up from {number(before)}% {when})."
+        f"({number(now)}%, {_moved(now, before, when)})."
     )
     text += _expected_fixes(card)
     driver = main_driver(card)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from briefing.card_words import KIND_WORDS
 from briefing.deterministic import write_deterministic
 from briefing.grounding import check_narrative
@@ -38,6 +40,32 @@ def test_one_change_in_a_concentration_card_is_singular() -> None:
         subject="payments",
     )
     assert "1 of 1 change was high risk" in text
+
+
+@pytest.mark.parametrize(
+    ("before", "said"),
+    [
+        pytest.param(1.2, "(3.7%, up from 1.2% last week)", id="rose"),
+        pytest.param(16.7, "(3.7%, down from 16.7% last week)", id="fell"),
+        pytest.param(3.7, "(3.7%, the same as last week)", id="held"),
+    ],
+)
+def test_a_concentration_cards_share_moves_the_way_its_numbers_do(before: float, said: str) -> None:
+    """A concentration card made by a busier service's expected fixes says its high-risk share
+    fell when it fell: "up from" only when this week's share is the higher."""
+    text = _paragraph(
+        CardKind.CONCENTRATION,
+        {
+            FactKey.HIGH_RISK_CHANGES: 1,
+            FactKey.CHANGES: 27,
+            FactKey.HIGH_RISK_SHARE_THIS_WEEK: 3.7,
+            FactKey.HIGH_RISK_SHARE_LAST_WEEK: before,
+            FactKey.EXPECTED_FIXES_THIS_WEEK: 6.6,
+            FactKey.EXPECTED_FIXES_USUAL: 3.5,
+        },
+        subject="payments",
+    )
+    assert said in text
 
 
 def test_a_shift_card_agrees_with_its_counts() -> None:
