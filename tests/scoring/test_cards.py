@@ -1529,11 +1529,6 @@ def test_agent_surge(
     assert found == ({"agent:surge": expected} if expected else {})
 
 
-def _busy_weeks(agents: int, others: int = 120) -> list[WeekChange]:
-    """Four busy weeks of ``others`` people's changes and ``agents`` reviewed agent changes each."""
-    return [c for w in (1, 2, 3, 4) for c in (*spread(others, 0, -w), *_agents(agents, -w))]
-
-
 @pytest.mark.parametrize(
     ("this_agents", "last_agents", "usual", "expected"),
     [
@@ -1550,9 +1545,9 @@ def test_agent_surge_in_a_busy_scope(
     """In a scope of 120 people's changes a week, agents' share rising under 15 points is a
     surge when it is at least twice their usual over the baseline weeks, above last week's and
     beyond chance; a warning when their review is unknown."""
-    this = aggregate(
+    this = _with_weeks(
         [*spread(120, 0), *_agents(this_agents, reviewed=None)],
-        baseline=aggregate(_busy_weeks(usual), weeks=4),
+        lambda w: [*spread(120, 0, w), *_agents(usual, w)],
     )
     last = aggregate([*spread(120, 0, -1), *_agents(last_agents, -1)])
     found = {k: v for k, v in severities(this, last).items() if k == "agent:surge"}
