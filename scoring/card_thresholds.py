@@ -64,6 +64,13 @@ class CardRules:
     # rewrites at the large-change gate's floor (about 1 in 2 each) in a service that
     # usually makes one high-risk change a week add 1.9 expected fixes, under the floor above.
     concentration_min_high_risk: int = 3
+    # A service's expected fixes of all its changes speak for it only when its changes are
+    # riskier too: their mean chance of needing a fix at least this many times its usual
+    # change's (the shift's warning ratio). A week of twice its usual number of changes of
+    # its usual kind doubles a service's expected fixes, and it is no concentration, as a
+    # busy week is no shift. Its high-risk changes' rise needs no such bound: more of its
+    # changes crossed the high bound.
+    concentration_min_chance_ratio: float = 1.2
     shift_warning_ratio: float = 1.2
     shift_warning_excess: float = 2.0
     shift_critical_ratio: float = 2.5

@@ -14,6 +14,7 @@ from scoring.card_rules.rises import (
     high_floor,
     most_severe,
     pool_chance,
+    riskier_sums,
     severity_of,
     together,
     weeks_seen,
@@ -105,11 +106,14 @@ def came_back(
         )
         return fixes, high_risk
 
-    risen = sums(then, own_chance)
-    if risen[0] is None or not together(risen, alpha):
+    # A busy week of the team's usual work is no rise to come back from (``riskier_sums``).
+    risen = riskier_sums(sums(then, own_chance), len(then), r)
+    if not together(risen, alpha):
         return None
     sizes = (severity_of(r, alpha, ratios, excesses) for r in risen)
-    if most_severe(*sizes) is None or together(sums(now, own_chance), alpha):
+    if most_severe(*sizes) is None or together(
+        riskier_sums(sums(now, own_chance), len(now), r), alpha
+    ):
         return None
     shown_then, shown_now = sums(then, fix_chance)[0], sums(now, fix_chance)[0]
     if shown_then is None or shown_now is None:

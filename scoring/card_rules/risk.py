@@ -18,6 +18,7 @@ from scoring.card_rules.rises import (
     fix_facts,
     more_high_risk,
     most_severe,
+    riskier_sums,
     scope_rise,
     scope_rises,
     severity_of,
@@ -56,8 +57,9 @@ def concentration(
     now = grouped(this.changes, "service")
     for group in this.services:
         mine = now.get(group.name, [])
-        rises = stick.rises(group.name, mine)
-        if rises[0] is None or not together(rises, alpha):
+        # A busy week of its usual work is no concentration (``riskier_sums``).
+        rises = riskier_sums(stick.rises(group.name, mine), len(mine), r)
+        if not together(rises, alpha):
             continue
         # Its severity is the size of the rise of either sum that rose beyond ``alpha`` itself.
         # The high-risk changes' rise is also material in changes (about 1 in 2 each at the bound).

@@ -102,3 +102,18 @@ def test_the_card_words_a_way_back_by_its_expected_fixes() -> None:
     assert f"{said[FactKey.EXPECTED_FIXES_THIS_WEEK]:g} of its 12 changes" in paragraph
     assert f"down from {said[FactKey.EXPECTED_FIXES_LAST_WEEK]:g} last week" in paragraph
     assert "share" not in paragraph
+
+
+def test_a_busy_week_of_usual_work_is_no_rise_to_come_back_from() -> None:
+    """Last week ``find`` made six times its usual ten changes of its usual kind (half of them
+    moderate), six times its usual expected fixes, and this week ten again: that busy week was
+    no concentration, so the usual week after it is no way back from one."""
+
+    def usual(week: int, total: int = 10) -> list[WeekChange]:
+        return mix("search", total, total // 2, week, team="find", band=Band.MODERATE)
+
+    weeks = {w: [*usual(w), *spread(30, 0, w)] for w in range(-_WEEKS, -1)}
+    weeks[-1] = [*usual(-1, 60), *spread(30, 0, -1)]
+    baseline = aggregate([c for w in weeks.values() for c in w], weeks=_WEEKS)
+    this = aggregate([*usual(0), *spread(30, 0)], baseline=baseline)
+    assert _improvements(this, aggregate(weeks[-1])) == []

@@ -138,6 +138,27 @@ def test_an_always_risky_service_at_its_usual_makes_no_card_and_more_risky_does(
     assert [c.id for c in cards(worse, aggregate(mix("pay", 8, 4, -1)))] == ["concentration:pay"]
 
 
+@pytest.mark.parametrize(
+    ("this_week", "expected"),
+    [
+        pytest.param(mix("pay", 120, 24, band=Band.MODERATE), None, id="thrice-its-usual-work"),
+        pytest.param(mix("pay", 40, 40, band=Band.MODERATE), C, id="riskier-changes"),
+        pytest.param(mix("pay", 120, 120, band=Band.MODERATE), C, id="busier-and-riskier"),
+    ],
+)
+def test_a_busy_week_of_a_services_usual_work_is_no_concentration(
+    this_week: list[WeekChange], expected: Severity | None
+) -> None:
+    """A service that makes three times its usual number of changes of its usual kind (a fifth
+    of them moderate, none high) has three times its usual expected fixes and makes no card, as
+    a busy week is no shift; changes riskier than its usual ones make one, busy or not."""
+    this = _with_weeks(this_week, lambda w: mix("pay", 40, 8, w, band=Band.MODERATE))
+    found = cards(this, aggregate(mix("pay", 40, 8, -1, band=Band.MODERATE)))
+    assert [(c.id, c.severity) for c in found] == (
+        [("concentration:pay", expected)] if expected else []
+    )
+
+
 def _service_scored(
     week: int, scores: list[int], context: float = 0.0, gated: int = 0
 ) -> list[WeekChange]:
