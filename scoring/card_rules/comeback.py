@@ -11,7 +11,8 @@ from scoring.card_rules.rises import (
     COUNTS,
     Chance,
     alarm_chance,
-    high_floor,
+    high_bound,
+    more_high_than_usual,
     most_severe,
     pool_chance,
     riskier_sums,
@@ -20,7 +21,7 @@ from scoring.card_rules.rises import (
     weeks_seen,
     working_weeks,
 )
-from scoring.card_rules.usual import Rise, fix_chance, own_chance, rise
+from scoring.card_rules.usual import Rise, chance_at, fix_chance, own_chance, rise
 from scoring.card_thresholds import CardRules
 from scoring.weekly import WeekAggregate, WeekChange
 
@@ -31,7 +32,8 @@ __all__ = ["BeforeLastWeek", "came_back"]
 class BeforeLastWeek:
     """The weeks before last week, what a team's last week is judged against (``came_back``),
     read once for all the week's teams: their changes, how many weeks they are, those the
-    scope worked in, the high bound's chance (``high_floor``) and the scope's usual chance per
+    scope worked in, the high bound's chance (``high_floor``; the bound itself, ``high_bound``,
+    last) and the scope's usual chance per
     change of each count, by the change's own chance and as shown (what a young team is pooled
     with)."""
 
@@ -40,6 +42,8 @@ class BeforeLastWeek:
     working: frozenset[int]
     floor: float
     pools: Mapping[tuple[Chance, int], float | None]
+    # The high band's bound as those weeks, last week and this week show it (``high_bound``).
+    bound: float | None = None
 
     @classmethod
     def of(cls, this: WeekAggregate, last: WeekAggregate) -> BeforeLastWeek | None:
@@ -52,13 +56,14 @@ class BeforeLastWeek:
         earlier = tuple(c for c in base.changes if c.key not in then_keys)
         if not earlier:
             return None
-        floor = high_floor((*earlier, *last.changes, *this.changes))
+        bound = high_bound((*earlier, *last.changes, *this.changes))
+        floor = 0.0 if bound is None else chance_at(bound)
         pools: dict[tuple[Chance, int], float | None] = {
             (chance, n): pool_chance(count(earlier, chance, floor))
             for chance in (own_chance, fix_chance)
             for n, count in enumerate(COUNTS)
         }
-        return cls(earlier, base.weeks - 1, working_weeks(earlier), floor, pools)
+        return cls(earlier, base.weeks - 1, working_weeks(earlier), floor, pools, bound)
 
 
 def came_back(
@@ -71,7 +76,9 @@ def came_back(
     """The expected fixes of ``team``'s changes (not its bots') last week and this week, each
     against the ``weeks`` before last week, when last week's rose as a concentration does (both
     sums tested together at a service's share of the false-alarm budget, by at least a
-    concentration warning's ratio and excess, each change by its own chance) and this week's no
+    concentration warning's ratio and excess, or for the high-risk changes by
+    ``concentration_min_high_risk`` more of them, the sum of all its changes only when they were
+    riskier per change too (``riskier_sums``), each change by its own chance) and this week's no
     longer do, having fallen by as much (that ratio and excess, the other way): ``(last week's,
     this week's)`` as their changes' chances show them. ``None`` otherwise, or without weeks
     before last week (``weeks`` is ``None``).
@@ -110,7 +117,14 @@ def came_back(
     risen = riskier_sums(sums(then, own_chance), len(then), r)
     if not together(risen, alpha):
         return None
-    sizes = (severity_of(r, alpha, ratios, excesses) for r in risen)
+    # Its size as a concentration's: the high-risk changes' rise is also material by
+    # ``concentration_min_high_risk`` more of them than the usual week's.
+    more = more_high_than_usual(then, before, seen, weeks.bound)
+    least = r.concentration_min_high_risk
+    sizes = (
+        severity_of(risen[0], alpha, ratios, excesses),
+        severity_of(risen[1], alpha, ratios, excesses, more, least),
+    )
     if most_severe(*sizes) is None or together(
         riskier_sums(sums(now, own_chance), len(now), r), alpha
     ):

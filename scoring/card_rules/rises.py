@@ -30,8 +30,10 @@ __all__ = [
     "beyond_noise",
     "difference",
     "fix_facts",
+    "high_bound",
     "high_floor",
     "more_high_risk",
+    "more_high_than_usual",
     "most_severe",
     "pool_chance",
     "riskier_sums",
@@ -162,9 +164,9 @@ COUNTS: tuple[Callable[[Iterable[WeekChange], Chance, float], list[float]], ...]
 
 
 def high_floor(changes: Iterable[WeekChange]) -> float:
-    """The chance at the high band's bound as ``changes`` show it (``_high_bound``); 0 without a
+    """The chance at the high band's bound as ``changes`` show it (``high_bound``); 0 without a
     high-risk change, where none is counted anyway."""
-    bound = _high_bound(changes)
+    bound = high_bound(changes)
     return 0.0 if bound is None else chance_at(bound)
 
 
@@ -228,7 +230,7 @@ class ServiceYardstick:
     working: frozenset[int]
     pools: tuple[float | None, ...]
     chance: Chance = fix_chance
-    # The lowest score of any high-risk change of the yardstick or this week (``_high_bound``),
+    # The lowest score of any high-risk change of the yardstick or this week (``high_bound``),
     # and the chance at it (``high_floor``).
     bound: float | None = None
     floor: float = 0.0
@@ -240,7 +242,7 @@ class ServiceYardstick:
         """The yardstick of ``this`` week's services (``yardstick``), each change counted by its
         ``chance``."""
         base, weeks = yardstick(this, last)
-        bound = _high_bound((*this.changes, *base.changes))
+        bound = high_bound((*this.changes, *base.changes))
         floor = 0.0 if bound is None else chance_at(bound)
         return cls(
             weeks,
@@ -268,15 +270,25 @@ class ServiceYardstick:
         """How many more of ``service``'s changes ``now`` are at high risk on their own
         (``_high_on_own``) than in its usual week over the weeks of the yardstick it spans;
         ``None`` when no change of either side is at high risk."""
-        if self.bound is None:
-            return None
         before = self.before.get(service, ())
-        seen = weeks_seen(before, self.working, self.weeks)
-        usual = _high_on_own(before, self.bound) / seen if seen else 0.0
-        return _high_on_own(now, self.bound) - usual
+        return more_high_than_usual(
+            now, before, weeks_seen(before, self.working, self.weeks), self.bound
+        )
 
 
-def _high_bound(changes: Iterable[WeekChange]) -> float | None:
+def more_high_than_usual(
+    now: Sequence[WeekChange], before: Sequence[WeekChange], seen: int, bound: float | None
+) -> float | None:
+    """How many more of the changes ``now`` are at high risk on their own (``_high_on_own``,
+    against the high ``bound``) than in the usual week of ``before``, changes over ``seen``
+    weeks; ``None`` without a bound (no change of either side is at high risk)."""
+    if bound is None:
+        return None
+    usual = _high_on_own(before, bound) / seen if seen else 0.0
+    return _high_on_own(now, bound) - usual
+
+
+def high_bound(changes: Iterable[WeekChange]) -> float | None:
     """The high band's bound as the changes show it: the lowest score of any at high risk or
     above (bands are fixed bounds of the number); ``None`` when none is."""
     return min((c.score for c in changes if c.high_risk), default=None)
@@ -328,7 +340,7 @@ def more_high_risk(
     base, _ = yardstick(this, last)
     now = _kept(this.changes, leaving_out)
     before = _kept(base.changes, leaving_out)
-    bound = _high_bound((*now, *before))
+    bound = high_bound((*now, *before))
     if not now or not before or bound is None:
         return None
     return _high_on_own(now, bound) - len(now) * _high_on_own(before, bound) / len(before)

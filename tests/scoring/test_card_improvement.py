@@ -8,6 +8,8 @@ ten small services of their own teams make the scope an organisation's.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from briefing.card_words import KIND_WORDS
@@ -117,3 +119,25 @@ def test_a_busy_week_of_usual_work_is_no_rise_to_come_back_from() -> None:
     baseline = aggregate([c for w in weeks.values() for c in w], weeks=_WEEKS)
     this = aggregate([*usual(0), *spread(30, 0)], baseline=baseline)
     assert _improvements(this, aggregate(weeks[-1])) == []
+
+
+def test_a_busy_week_that_brought_more_high_risk_changes_is_a_rise_to_come_back_from() -> None:
+    """Last week ``find`` made four times its usual ten changes (the rest moderate), five of them
+    at the high bound where one is usual: no riskier per change, its high-risk changes' expected
+    fixes 1.9 over their usual (under two), but four more high-risk changes than usual, which is
+    a concentration's rise; back at its usual week, the team is told it came back."""
+
+    def week_of(n: int, week: int, high: int) -> list[WeekChange]:
+        made = mix("search", n, n, week, team="find", band=Band.MODERATE)
+        return [replace(c, score=60, band=Band.HIGH) if i < high else c for i, c in enumerate(made)]
+
+    def other(week: int) -> list[WeekChange]:
+        return mix("shop", 10, 0, week, team="sell")
+
+    weeks = {w: [*week_of(10, w, 1), *other(w)] for w in range(-_WEEKS, -1)}
+    weeks[-1] = [*week_of(40, -1, 5), *other(-1)]
+    baseline = aggregate([c for w in weeks.values() for c in w], weeks=_WEEKS)
+    this = aggregate([*week_of(10, 0, 1), *other(0)], baseline=baseline)
+    [card] = _improvements(this, aggregate(weeks[-1]))
+    assert card.subject == "find"
+    assert facts(card)[FactKey.EXPECTED_FIXES_LAST_WEEK] == _fixes(weeks[-1][:40])
