@@ -15,7 +15,7 @@ from scoring.card_rules.rises import (
     more_high_than_usual,
     most_severe,
     pool_chance,
-    riskier_sums,
+    riskier,
     severity_of,
     together,
     weeks_seen,
@@ -78,7 +78,7 @@ def came_back(
     sums tested together at a service's share of the false-alarm budget, by at least a
     concentration warning's ratio and excess, or for the high-risk changes by
     ``concentration_min_high_risk`` more of them, the sum of all its changes only when they were
-    riskier per change too (``riskier_sums``), each change by its own chance) and this week's no
+    riskier per change too (``riskier``), each change by its own chance) and this week's no
     longer do, having fallen by as much (that ratio and excess, the other way): ``(last week's,
     this week's)`` as their changes' chances show them. ``None`` otherwise, or without weeks
     before last week (``weeks`` is ``None``).
@@ -113,21 +113,18 @@ def came_back(
         )
         return fixes, high_risk
 
-    # A busy week of the team's usual work is no rise to come back from (``riskier_sums``).
-    risen = riskier_sums(sums(then, own_chance), len(then), r)
-    if not together(risen, alpha):
+    risen = sums(then, own_chance)
+    if risen[0] is None or not together(risen, alpha):
         return None
-    # Its size as a concentration's: the high-risk changes' rise is also material by
-    # ``concentration_min_high_risk`` more of them than the usual week's.
+    # Its size as a concentration's: the sum of all its changes only when they were riskier per
+    # change too (a busy week of the team's usual work is no rise to come back from), the
+    # high-risk changes' also by ``concentration_min_high_risk`` more of them than usual.
     more = more_high_than_usual(then, before, seen, weeks.bound)
-    least = r.concentration_min_high_risk
     sizes = (
-        severity_of(risen[0], alpha, ratios, excesses),
-        severity_of(risen[1], alpha, ratios, excesses, more, least),
+        severity_of(riskier(risen[0], len(then), r), alpha, ratios, excesses),
+        severity_of(risen[1], alpha, ratios, excesses, more, r.concentration_min_high_risk),
     )
-    if most_severe(*sizes) is None or together(
-        riskier_sums(sums(now, own_chance), len(now), r), alpha
-    ):
+    if most_severe(*sizes) is None or together(sums(now, own_chance), alpha):
         return None
     shown_then, shown_now = sums(then, fix_chance)[0], sums(now, fix_chance)[0]
     if shown_then is None or shown_now is None:

@@ -36,7 +36,7 @@ __all__ = [
     "more_high_than_usual",
     "most_severe",
     "pool_chance",
-    "riskier_sums",
+    "riskier",
     "scope_rise",
     "scope_rises",
     "severity_of",
@@ -358,29 +358,27 @@ def scope_rise(
     return scope_rises(this, last, leaving_out)[0]
 
 
-def riskier_sums(
-    rises: tuple[Rise | None, Rise | None], changes: int, r: CardRules
-) -> tuple[Rise | None, Rise | None]:
-    """A service's (or team's) two sums of ``changes`` changes (``ServiceYardstick.rises``),
-    the sum of all of them left out (``None``) unless its changes are riskier per change: their
-    mean chance at least ``concentration_min_chance_ratio`` times its usual change's.
+def riskier(fixes: Rise | None, changes: int, r: CardRules) -> Rise | None:
+    """The rise ``fixes`` of the expected fixes of all of a service's (or team's) ``changes``
+    changes, when it may size a concentration: its changes are riskier per change too, their
+    mean chance at least ``concentration_min_chance_ratio`` times its usual change's; ``None``
+    otherwise.
 
     A service's weekly number of changes wanders more than a Poisson count (a sprint's end, a
     colleague back from leave), and twice its usual number of changes of its usual kind
     doubles its expected fixes: on busy made organisations (git-history set W, about 110
     changes a week) 44 of 59 concentration cards were a service with 22–35 changes against its
     usual 10–18 a week, each no riskier than usual (0.78–1.17 times its usual chance) and its
-    high-risk changes' sum within its noise (docs/scoring.md, "A busy week").
-    A busy week is no concentration, as it is no shift; the high-risk changes' sum needs no
-    such bound: more of the changes crossed the high bound.
+    high-risk changes' sum within its noise (docs/scoring.md, "A busy week"). A busy week is
+    no concentration, as it is no shift; the high-risk changes' sum needs no such bound: more
+    of the changes crossed the high bound. Like the ratio and excess bounds, this only
+    removes cards after the test, so the false-alarm budget holds.
     """
-    fixes, high_risk = rises
     if fixes is None or changes <= 0 or fixes.usual_chance <= 0:
-        return rises
-    mean = fixes.this_week / changes
-    if reaches(mean, r.concentration_min_chance_ratio * fixes.usual_chance):
-        return rises
-    return None, high_risk
+        return fixes
+    if reaches(fixes.this_week / changes, r.concentration_min_chance_ratio * fixes.usual_chance):
+        return fixes
+    return None
 
 
 def fix_facts(fixes: Rise) -> tuple[CardFact, ...]:

@@ -18,7 +18,7 @@ from scoring.card_rules.rises import (
     fix_facts,
     more_high_risk,
     most_severe,
-    riskier_sums,
+    riskier,
     scope_rise,
     scope_rises,
     severity_of,
@@ -57,16 +57,18 @@ def concentration(
     now = grouped(this.changes, "service")
     for group in this.services:
         mine = now.get(group.name, [])
-        # A busy week of its usual work is no concentration (``riskier_sums``).
-        rises = riskier_sums(stick.rises(group.name, mine), len(mine), r)
-        if not together(rises, alpha):
+        rises = stick.rises(group.name, mine)
+        if rises[0] is None or not together(rises, alpha):
             continue
         # Its severity is the size of the rise of either sum that rose beyond ``alpha`` itself.
         # The high-risk changes' rise is also material in changes (about 1 in 2 each at the bound).
         more = stick.more_high_risk(group.name, mine)
         least = r.concentration_min_high_risk
         crossed = severity_of(rises[1], alpha, ratios, excesses, more, least)
-        sev = most_severe(severity_of(rises[0], alpha, ratios, excesses), crossed)
+        # A busy week of its usual work is no concentration: the sum of all its changes sizes
+        # a rise only when they are riskier per change too (``riskier``).
+        fixes_rose = riskier(rises[0], len(mine), r)
+        sev = most_severe(severity_of(fixes_rose, alpha, ratios, excesses), crossed)
         if sev is None:
             continue
         # The card says the sums its changes' chances show (read only once a card is made).
