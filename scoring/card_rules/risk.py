@@ -45,9 +45,8 @@ def concentration(
     (``card_rules.usual.rise``); its two sums are tested together by Simes' test (``together``) at
     the service's share of the false-alarm budget. A service whose changes are always somewhat
     risky makes a card when they are more risky than usual, not for being what they usually are.
-    As the shift, the test and its severity count each change by its own chance (``own_chance``):
-    the service's recent incidents add the same points to every change merged there, which
-    makes none of them riskier work, and the incident and failure-rate cards tell those weeks.
+    As the shift, each change counts by its own chance (``own_chance``): a service's incidents
+    add the same points to every change merged there, which makes none of them riskier work.
     """
     alpha = alarm_chance(this, r, "concentration")
     ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
@@ -60,15 +59,12 @@ def concentration(
         rises = stick.rises(group.name, mine)
         if rises[0] is None or not together(rises, alpha):
             continue
-        # Its severity is the size of the rise of either sum that rose beyond ``alpha`` itself.
-        # The high-risk changes' rise is also material in changes (about 1 in 2 each at the bound).
-        more = stick.more_high_risk(group.name, mine)
-        least = r.concentration_min_high_risk
+        # Its severity: the size of either sum's rise beyond ``alpha`` (the high-risk one's also
+        # in changes, about 1 in 2 each at the bound), the sum of all only when riskier per change.
+        more, least = stick.more_high_risk(group.name, mine), r.concentration_min_high_risk
         crossed = severity_of(rises[1], alpha, ratios, excesses, more, least)
-        # A busy week of its usual work is no concentration: the sum of all its changes sizes
-        # a rise only when they are riskier per change too (``riskier``).
-        fixes_rose = riskier(rises[0], len(mine), r)
-        sev = most_severe(severity_of(fixes_rose, alpha, ratios, excesses), crossed)
+        sized = severity_of(riskier(rises[0], len(mine), r), alpha, ratios, excesses)
+        sev = most_severe(sized, crossed)
         if sev is None:
             continue
         # The card says the sums its changes' chances show (read only once a card is made).
