@@ -32,10 +32,9 @@ __all__ = ["BeforeLastWeek", "came_back"]
 class BeforeLastWeek:
     """The weeks before last week, what a team's last week is judged against (``came_back``),
     read once for all the week's teams: their changes, how many weeks they are, those the
-    scope worked in, the high bound's chance (``high_floor``; the bound itself, ``high_bound``,
-    last) and the scope's usual chance per
+    scope worked in, the high bound's chance (``high_floor``) and the scope's usual chance per
     change of each count, by the change's own chance and as shown (what a young team is pooled
-    with)."""
+    with), and the high bound itself (``high_bound``)."""
 
     earlier: tuple[WeekChange, ...]
     weeks: int
