@@ -83,7 +83,8 @@ class ChangeFiles:
     source_lines: int
     # Lines of code added (``code_lines_of``): what a reviewer must read.
     code_added: int
-    # The first schema migration among the files, in their order.
+    # The first schema migration among the files, in their order, whose edit is not comments,
+    # blank lines or whitespace alone.
     migration: str | None
     infra: bool
     sensitive: bool
@@ -208,7 +209,14 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
                 flags = 0
         if test:
             test_files += 1
-        if migrates and migration is None:
+        # A migration whose edit the source read as comments, blank lines or whitespace only
+        # (an encoding line, a reworded comment) changes no schema: no migration. A rename
+        # without a line changed still is one: frameworks order migrations by name.
+        if (
+            migrates
+            and migration is None
+            and not (f.code_added == 0 and f.code_deleted == 0 and f.added + f.deleted > 0)
+        ):
             migration = path
         if flags:
             if flags & _MANIFEST and f.code_added == 0 and f.code_deleted == 0:

@@ -127,12 +127,15 @@ def _copy(clone: Path, listed: Listed, scratch: Path) -> Path:
     """A local copy of ``clone`` whose ``origin`` is GitHub's URL, as a new user's clone."""
     copy = scratch / listed.short
     subprocess.run(
-        ["git", "clone", "--quiet", "--local", str(clone), str(copy)],
+        ["git", "clone", "--quiet", "--local", "--no-checkout", str(clone), str(copy)],
         check=True, capture_output=True,
     )  # fmt: skip
     # A fetched snapshot may lack its largest blobs; where the clone stands an empty blob in
-    # for each (``git replace``), the copy takes those stand-ins too, so git can read on.
+    # for each (``git replace``), the copy takes those stand-ins too, so git can read on, and
+    # checks out only then: a missing blob at the head would fail the checkout.
     git(copy, "fetch", "--quiet", "origin", "refs/replace/*:refs/replace/*")
+    branch = git(copy, "symbolic-ref", "--short", "HEAD").strip()
+    git(copy, "checkout", "--quiet", "--force", branch)
     git(copy, "remote", "set-url", "origin", listed.url)
     return copy
 

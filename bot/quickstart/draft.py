@@ -3,14 +3,14 @@
 Services are the code modules the build declares, read from its files at HEAD
 (``bot.quickstart.build_layout``): Maven ``<modules>``, Gradle ``include``, npm/pnpm/yarn
 workspaces, Go modules, Cargo workspace members and crates, .NET solutions and
-projects, Composer ``autoload``, each gem's ``lib/``, a CMake project's code folders,
-Python packages under ``src/`` or the root, the builds of Elixir, Erlang, Scala, Haskell,
-Swift, Dart, Clojure, OCaml, Julia, R and Zig (``bot.quickstart.language_builds``), a
-single npm package's published code (its source, when it publishes only its build);
-without a build that declares them, the clone's top-level directories that hold
-hand-written code (one level deeper when all code sits under one folder such as
-``src/``). Build output is in no service. Tests, test
-data, docs, websites, specifications, configuration, examples and benchmarks are never
+projects, Composer ``autoload``, each gem's ``lib/``, a Rack application's whole clone,
+a CMake project's code folders, Python packages under ``src/`` or the root, the builds of
+Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure, OCaml, Julia, R and Zig
+(``bot.quickstart.language_builds``), a single npm package's published code (its source,
+when it publishes only its build); without a build that declares them, the clone's
+top-level directories that hold hand-written code (one level deeper when all code sits
+under one folder such as ``src/``). Build output is in no service. Tests, test data,
+docs, websites, specifications, configuration, examples and benchmarks are never
 services, nor in one; the folders and files git shows the service's code was moved out
 of are the service's too.
 The deploy tag pattern is drafted from the clone's own release tags. The draft is a

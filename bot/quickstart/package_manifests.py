@@ -1,8 +1,10 @@
-"""The code modules a clone's Cargo, .NET, Composer, RubyGems and CMake files declare, at HEAD.
+"""The code modules a clone's Cargo, .NET, Composer, RubyGems, Rack and CMake files declare, at
+HEAD.
 
 A Cargo workspace's member crates (by their ``[package]`` names) and its root package; a
 .NET solution's projects (or its project files when there is no solution); Composer's
-``autoload`` paths; each gem's ``lib/``; a CMake project's C and C++ code folders. Test (a
+``autoload`` paths; each gem's ``lib/``; a Rack application's whole clone (``config.ru``
+beside a ``Gemfile``); a CMake project's C and C++ code folders. Test (a
 .NET project with a test SDK too, whatever its name), benchmark, sample, fuzz and xtask
 modules are left out here. The .NET projects are read in ``bot.quickstart.dotnet_projects``,
 and a single npm package's published code (its ``files``, else its ``main`` file's folder)
@@ -233,7 +235,7 @@ def _cmake(path: Path, files: list[str]) -> Modules | None:
 
 
 def package_manifests(path: Path, files: list[str]) -> Modules | None:
-    """The modules a Cargo, .NET, Composer, RubyGems or CMake build at the root declares; None
+    """The modules a Cargo, .NET, Composer, RubyGems or Rack build at the root declares; None
     when there is none."""
     tracked = set(files)
     if "Cargo.toml" in tracked and (found := _cargo(path, files)):
@@ -246,6 +248,11 @@ def package_manifests(path: Path, files: list[str]) -> Modules | None:
         return found
     if found := _gem(path, files):
         return found
+    if "config.ru" in tracked and "Gemfile" in tracked:
+        # A Rack application (Rails, Sinatra, Hanami: Rack's ``config.ru`` starts it) with no gem
+        # of its own ships the whole clone, as a Composer project does: its ``config/`` routes
+        # and initialisers, ``db/`` migrations and ``lib/`` beside ``app/``.
+        return [Declared("", path.name)], "the Rack application (config.ru)"
     return None
 
 

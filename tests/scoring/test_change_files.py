@@ -69,6 +69,35 @@ def test_change_files_answers_for_the_change_asked_about() -> None:
     assert change_files(twin).personal_owners == {"carol"}
 
 
+def test_a_migration_edited_only_in_its_comments_is_no_migration() -> None:
+    """A migration whose edit the source read as comments or blank lines only (an encoding
+    line in db/schema.rb) makes no migration gate and touches no code; one line of code, or a
+    rename that changes no line, still does."""
+    comment = _change(files=(_file("db/schema.rb", 1, 0, code_added=0, code_deleted=0),))
+    assert change_files(comment).migration is None
+    assert not change_files(comment).touches_code
+    ctx = HistoryContext(50, 1, 1, 0, 0, 30)
+    assert not score_change(comment, ctx, ScoringConfig()).gates
+    one_line = _change(files=(_file("db/schema.rb", 2, 0, code_added=1, code_deleted=0),))
+    assert change_files(one_line).migration == "db/schema.rb"
+    renamed = _change(
+        files=(
+            _file(
+                "db/migrate/20240102_add.rb",
+                0,
+                0,
+                code_added=0,
+                code_deleted=0,
+                previous_path="db/migrate/20240101_add.rb",
+            ),
+        )
+    )
+    assert change_files(renamed).migration == "db/migrate/20240102_add.rb"
+    # A code host's counts alone say nothing of comments: the migration stands.
+    counted = _change(files=(_file("db/schema.rb", 1, 0),))
+    assert change_files(counted).migration == "db/schema.rb"
+
+
 def test_generated_files_and_hand_written_services_are_counted() -> None:
     """Files no one wrote by hand are counted, and only hand-written files name services."""
     files = change_files(

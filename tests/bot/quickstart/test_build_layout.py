@@ -219,6 +219,51 @@ def test_a_composer_project_is_the_whole_application(tmp_path: Path) -> None:
     assert owner["resources/assets/js/composables/__mocks__/useContextMenu.ts"] == "-"
 
 
+def test_a_rack_application_is_the_whole_clone(tmp_path: Path) -> None:
+    """A Rails app (config.ru beside a Gemfile, no gemspec) ships its config/ routes, db/
+    migrations and lib/ beside app/: one service of the whole clone, named after the clone,
+    with its tests and docs in none."""
+    plan, owner = _plan(
+        tmp_path / "shop",
+        {
+            "Gemfile": 'source "https://rubygems.org"\ngem "rails"\n',
+            "config.ru": "run Rails.application\n",
+            "app/models/order.rb": "class Order; end\n",
+            "config/routes.rb": "Rails.application.routes.draw {}\n",
+            "db/migrate/20240101000000_create_orders.rb": "class CreateOrders; end\n",
+            "lib/tasks/orders.rake": "task :orders\n",
+            "test/models/order_test.rb": "class OrderTest; end\n",
+            "doc/setup.md": "x\n",
+        },
+    )
+    assert plan.services == (("shop", "**"),)
+    assert plan.found_by == "the Rack application (config.ru)"
+    for path in (
+        "app/models/order.rb",
+        "config/routes.rb",
+        "db/migrate/20240101000000_create_orders.rb",
+        "lib/tasks/orders.rake",
+    ):
+        assert owner[path] == "shop", path
+    assert owner["test/models/order_test.rb"] == owner["doc/setup.md"] == "-"
+
+
+def test_a_gem_with_a_rack_file_is_still_its_gem(tmp_path: Path) -> None:
+    """A gem that keeps a config.ru to try itself out is read as its gem's lib/, not as an
+    application of the whole clone."""
+    plan, _ = _plan(
+        tmp_path / "clone",
+        {
+            "rack-attack.gemspec": 'Gem::Specification.new { |s| s.name = "rack-attack" }\n',
+            "Gemfile": 'source "https://rubygems.org"\ngemspec\n',
+            "config.ru": "run Rack::Attack\n",
+            "lib/rack/attack.rb": "module Rack; end\n",
+            "spec/attack_spec.rb": "\n",
+        },
+    )
+    assert plan.services == (("rack-attack", "lib/**"),)
+
+
 def test_a_single_npm_package_is_the_code_its_files_publish(tmp_path: Path) -> None:
     """A root package.json without workspaces is one service named after the package: the
     folders and code files its ``files`` publish, not its tests, examples or docs."""
