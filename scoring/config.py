@@ -52,7 +52,9 @@ __all__ = [
 # a notebook's badge or navigation link in every chapter of a book was very high; a top-level
 # ``changelog/`` folder is release notes whatever its files' format (``index.html``).
 # 17: a schema migration edited in its comments or blank lines alone (an encoding line in
-# ``db/schema.rb``) is no migration: no gate, no code touched.
+# ``db/schema.rb``) is no migration: no gate, no code touched; below a JVM source set's root
+# (``src/main/java/``) the folders are a package's name, which the folder rules do not read
+# (``com/example/demo`` and ``com/google/samples/apps`` made an application's code examples).
 SCORER_VERSION = "17"
 
 

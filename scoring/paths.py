@@ -218,6 +218,11 @@ _DATA = re.compile(
 _TEST_DATA_DIR = re.compile(
     r"/(?:testdata|test_data|test-data|fixtures|__fixtures__|__snapshots__)/"
 )
+# A JVM source set's root (Maven's and Gradle's ``src/main/java/``, ``src/test/kotlin/``,
+# Android's ``src/androidTest/java/``, Kotlin Multiplatform's ``src/commonMain/kotlin/``): the
+# folders below it are a package's name, reversed domain first (``com/example/demo``, Spring
+# Initializr's default; ``com/google/samples/apps``), which says nothing of what the file is.
+_JVM_PACKAGES = re.compile(r"/src/[^/]+/(?:java|kotlin|scala|groovy)/")
 
 
 # riskbrief's own rules beside Linguist's (``scoring.linguist``); docs/scoring.md's table
@@ -292,17 +297,17 @@ def path_kinds(path: str) -> PathKinds:
         return path_kinds(stand_in)
     slashed = "/" + path.lower()
     name = slashed[slashed.rfind("/") + 1 :]
+    # The folders whose names say what a file is: a JVM package's are none of them.
+    folders, dirs = _folders(path, slashed, name)
     named_migration = _MIGRATION.search(slashed) is not None
-    named_infra = _INFRA.search(slashed) is not None
+    named_infra = _INFRA.search(folders) is not None
     # Under tests, docs or examples, or Linguist's documentation; ``None`` until asked.
-    aside: bool | None = True if _ASIDE.search(slashed) is not None else None
+    aside: bool | None = True if _ASIDE.search(folders) is not None else None
     if aside is None and (named_migration or named_infra):
         aside = is_documentation(path)
     # A migration's own name can read like a test's (Django's 0005_add_test.py).
     migration = named_migration and not aside
-    test_folder = _TEST_DIR.search(slashed) is not None or any(
-        map(_test_folder, path.split("/")[:-1])
-    )
+    test_folder = _TEST_DIR.search(folders) is not None or any(map(_test_folder, dirs))
     test = not migration and (
         test_folder or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None or is_test(path)
     )
@@ -320,13 +325,13 @@ def path_kinds(path: str) -> PathKinds:
             _DATA.search(name) is not None
             and not manifest
             and name != "cmakelists.txt"
-            and (test_folder or _TEST_DATA_DIR.search(slashed) is not None)
+            and (test_folder or _TEST_DATA_DIR.search(folders) is not None)
         )
         # Linguist's vendored and generated paths, but for a test's own files and the
         # configuration it calls vendored only to keep it off GitHub's language bar.
         or (not (test or hand_kept or manifest) and (is_vendored(path) or is_generated(path)))
     )
-    project_file = _NOT_CODE.search(slashed) is not None
+    project_file = _NOT_CODE.search(folders) is not None
     asset = _ASSET.fullmatch(name) is not None
     infra = not aside and named_infra
     aside_any = test or aside or (manifest and dev_requirements(slashed))
@@ -351,6 +356,18 @@ def path_kinds(path: str) -> PathKinds:
         ships=(manifest and not aside_any)
         or (infra and not generated and not project_file and not hand_kept),
     )
+
+
+def _folders(path: str, slashed: str, name: str) -> tuple[str, list[str]]:
+    """``slashed`` without a JVM package's folders (``_JVM_PACKAGES``), and the folders of
+    ``path`` left, as written: what the folder rules read. ``src/main/java/com/example/demo/
+    App.java`` is ``/src/main/java/app.java`` to them, code of an application, not an example."""
+    root = _JVM_PACKAGES.search(slashed)
+    if root is None:
+        return slashed, path.split("/")[:-1]
+    # ``slashed`` is ``path`` lower-cased behind one "/": the root ends one character earlier in
+    # ``path``, on its own "/".
+    return slashed[: root.end()] + name, path[: root.end() - 1].split("/")[:-1]
 
 
 def _dotfile_stand_in(path: str) -> str | None:

@@ -56,6 +56,7 @@ _TEST_FILES = (
 # Text files that are build inputs, not prose.
 _TXT_BUILD = ("cmakelists.txt", "requirements*.txt", "constraints*.txt")
 _GO_CODE = re.compile(r"(?<!_test)\.go$")
+_JVM_LANGUAGES = frozenset({"java", "kotlin", "scala", "groovy"})
 
 
 def _name_is(name: str, globs: Iterable[str]) -> bool:
@@ -65,15 +66,20 @@ def _name_is(name: str, globs: Iterable[str]) -> bool:
 def is_docs_or_tests(path: str) -> bool:
     """True for a file under a docs, tests, test data or examples folder, or a test file.
 
-    A docs folder holding Go code is a Go package (cobra's ``doc``), not docs.
+    A docs folder holding Go code is a Go package (cobra's ``doc``), not docs; a JVM package's
+    folders (``src/main/java/com/example/``) are a name, not a folder of examples.
     """
     parts = path.lower().split("/")
     name = parts[-1]
-    for part in parts[:-1]:
+    for i, part in enumerate(parts[:-1]):
         if part in _DOCS and _GO_CODE.search(name):
             continue
         if part in _FOLDERS:
             return True
+        if part in _JVM_LANGUAGES and i >= 2 and parts[i - 2] == "src":
+            # Below a JVM source set's root (src/main/java/) the folders are a package's name
+            # (com/example/demo, com/google/samples/apps), not what the file is.
+            break
     return _name_is(name, _TEST_FILES)
 
 

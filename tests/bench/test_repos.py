@@ -483,6 +483,40 @@ def test_the_unseen_list_holds_none_of_the_other_lists() -> None:
     assert not HELD_OUT & {n.lower() for n in names}
 
 
+def test_the_unread_list_holds_none_of_the_other_lists() -> None:
+    """bench/repos/unread.toml holds repositories no other list has, never apache/zookeeper,
+    split into a written-against half of three and a held-out one of four."""
+    unread = LIST.with_name("unread.toml")
+    names = {r.name for r in load_list(unread)}
+    held = {r.name for r in load_list(unread, half="held-out")}
+    others = {
+        r.name
+        for other in ("list.toml", "fresh.toml", "unseen.toml")
+        for r in load_list(LIST.with_name(other))
+    }
+    assert len(names) == 7
+    assert len(held) == 4
+    assert held < names
+    assert not names & others
+    assert not HELD_OUT & {n.lower() for n in names}
+
+
+def test_a_jvm_package_s_folders_say_nothing_of_its_files() -> None:
+    """Below a JVM source set's root the folders are a package's name: Spring Initializr's
+    ``com/example/demo`` and Google's ``com/google/samples/apps`` hold code, not examples,
+    while an examples project's sources and a test source set are still no code."""
+    for path in (
+        "src/main/java/com/example/demo/DemoApplication.java",
+        "core/data/src/main/kotlin/com/google/samples/apps/nowinandroid/Repo.kt",
+    ):
+        assert not kinds.is_not_code(path), path
+    for path in (
+        "examples/hello/src/main/java/com/acme/Hello.java",
+        "src/test/java/com/example/demo/Helper.java",
+    ):
+        assert kinds.is_not_code(path), path
+
+
 @pytest.mark.parametrize("text", [None, "repo = [\n"])
 def test_a_list_that_is_missing_or_no_toml_is_one_sentence(
     tmp_path: Path, text: str | None, capsys: pytest.CaptureFixture[str]

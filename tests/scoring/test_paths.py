@@ -383,6 +383,40 @@ def test_a_top_level_changelog_folder_is_release_notes(path: str, code: bool) ->
     assert path_kinds(path).code is code
 
 
+@pytest.mark.parametrize(
+    ("path", "code", "test"),
+    [
+        # Spring Initializr's default package, Google's Android samples, Quarkus' org.acme.
+        ("src/main/java/com/example/demo/DemoApplication.java", True, False),
+        ("core/data/src/main/kotlin/com/google/samples/apps/nowinandroid/Repo.kt", True, False),
+        ("src/main/java/org/acme/docs/DocService.java", True, False),
+        ("shared/src/commonMain/kotlin/com/example/site/Api.kt", True, False),
+        # A package named for configuration or deployment is code, not infrastructure.
+        ("src/main/java/com/shop/config/AppConfig.java", True, False),
+        # The folders above the root still count, and so does a test source set.
+        ("examples/hello/src/main/java/com/acme/Hello.java", False, False),
+        ("src/test/java/com/example/demo/Helper.java", False, True),
+        ("app/src/androidTest/java/com/example/FooScreen.kt", False, True),
+    ],
+)
+def test_a_jvm_package_s_folders_say_nothing_of_its_files(
+    path: str, code: bool, test: bool
+) -> None:
+    """Below a JVM source set's root (``src/main/java/``) the folders are a package's reversed
+    domain name, so ``com/example/demo`` is an application's code, not an example; the folders
+    above the root and the source set's own name still say what a file is."""
+    kinds = path_kinds(path)
+    assert (kinds.code, kinds.test) == (code, test)
+    assert not kinds.infra
+
+
+def test_a_jvm_package_s_name_still_says_a_migration_or_sensitive_code() -> None:
+    """A Flyway Java migration in its ``db/migration`` package is a migration, and a
+    ``payments`` package's code is auth/payments code: those words name what the code does."""
+    assert path_kinds("src/main/java/db/migration/V2__Add_orders.java").migration
+    assert path_kinds("src/main/java/com/shop/payments/Charge.java").sensitive
+
+
 @pytest.mark.parametrize("path", ["requirements/Makefile", "requirements/README"])
 def test_a_build_or_docs_file_beside_requirements_is_no_manifest(path: str) -> None:
     """A requirements folder's Makefile or README is no dependency manifest."""
