@@ -54,7 +54,8 @@ __all__ = [
 # 17: a schema migration edited in its comments or blank lines alone (an encoding line in
 # ``db/schema.rb``) is no migration: no gate, no code touched; below a JVM source set's root
 # (``src/main/java/``) the folders are a package's name, which the folder rules do not read
-# (``com/example/demo`` and ``com/google/samples/apps`` made an application's code examples).
+# (``com/example/demo`` and ``com/google/samples/apps`` made an application's code examples);
+# a folder named for samples by a word of it (``retrofit-samples``) holds examples.
 SCORER_VERSION = "17"
 
 

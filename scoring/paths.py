@@ -218,6 +218,10 @@ _DATA = re.compile(
 _TEST_DATA_DIR = re.compile(
     r"/(?:testdata|test_data|test-data|fixtures|__fixtures__|__snapshots__)/"
 )
+# A folder whose name is examples by a word of it, split at "-", "_" and "." (retrofit's
+# ``retrofit-samples``, ``sample-android``, ``spring-boot-examples``): a module of samples,
+# as ``examples/`` is. Not camelCase: a ``ExampleCard`` component is code.
+_EXAMPLES_FOLDER = re.compile(r"(?:^|[-_.])(?:examples?|samples?|demos?)(?:$|[-_.])", re.I)
 # A JVM source set's root (Maven's and Gradle's ``src/main/java/``, ``src/test/kotlin/``,
 # Android's ``src/androidTest/java/``, Kotlin Multiplatform's ``src/commonMain/kotlin/``): the
 # folders below it are a package's name, reversed domain first (``com/example/demo``, Spring
@@ -302,7 +306,11 @@ def path_kinds(path: str) -> PathKinds:
     named_migration = _MIGRATION.search(slashed) is not None
     named_infra = _INFRA.search(folders) is not None
     # Under tests, docs or examples, or Linguist's documentation; ``None`` until asked.
-    aside: bool | None = True if _ASIDE.search(folders) is not None else None
+    aside: bool | None = (
+        True
+        if _ASIDE.search(folders) is not None or any(map(_EXAMPLES_FOLDER.search, dirs))
+        else None
+    )
     if aside is None and (named_migration or named_infra):
         aside = is_documentation(path)
     # A migration's own name can read like a test's (Django's 0005_add_test.py).

@@ -410,6 +410,23 @@ def test_a_jvm_package_s_folders_say_nothing_of_its_files(
     assert not kinds.infra
 
 
+@pytest.mark.parametrize(
+    ("path", "aside"),
+    [
+        ("retrofit-samples/github-client/src/main/java/com/example/retrofit/Client.java", True),
+        ("sample-android/src/main/java/retrofit/test_app/Main.java", True),
+        ("spring-boot-examples/web/src/main/java/com/acme/Web.java", True),
+        ("resampler/resample.py", False),
+        ("src/components/ExampleCard/index.tsx", False),
+    ],
+)
+def test_a_module_named_for_samples_is_examples(path: str, aside: bool) -> None:
+    """A folder whose name is samples or examples by a word of it (split at "-", "_", ".")
+    holds examples as ``examples/`` does; a camelCase component or a longer word is code."""
+    assert path_kinds(path).aside is aside
+    assert path_kinds(path).code is not aside
+
+
 def test_a_jvm_package_s_name_still_says_a_migration_or_sensitive_code() -> None:
     """A Flyway Java migration in its ``db/migration`` package is a migration, and a
     ``payments`` package's code is auth/payments code: those words name what the code does."""
