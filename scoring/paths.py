@@ -65,7 +65,7 @@ from scoring.linguist import (
 )
 from scoring.manifests import dev_requirements, named_manifest
 
-__all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
+__all__ = ["JVM_PACKAGES", "PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
 # Test folders by name in any case (``Tests/``, ``src/test/java/``), Perl's and Raku's ``t/`` and
 # ``xt/`` too, whose ``*.t`` files ``prove`` runs; test file names by convention, where Java's and
@@ -223,10 +223,13 @@ _TEST_DATA_DIR = re.compile(
 # as ``examples/`` is. Not camelCase: a ``ExampleCard`` component is code.
 _EXAMPLES_FOLDER = re.compile(r"(?:^|[-_.])(?:examples?|samples?|demos?)(?:$|[-_.])", re.I)
 # A JVM source set's root (Maven's and Gradle's ``src/main/java/``, ``src/test/kotlin/``,
-# Android's ``src/androidTest/java/``, Kotlin Multiplatform's ``src/commonMain/kotlin/``): the
-# folders below it are a package's name, reversed domain first (``com/example/demo``, Spring
+# Android's ``src/androidTest/java/``, Kotlin Multiplatform's ``src/commonMain/kotlin/``, and the
+# protobuf, AIDL and SQLDelight sources laid out by package beside them): the folders below it
+# are a package's name, reversed domain first (``com/example/demo``, Spring
 # Initializr's default; ``com/google/samples/apps``), which says nothing of what the file is.
-_JVM_PACKAGES = re.compile(r"/src/[^/]+/(?:java|kotlin|scala|groovy)/")
+JVM_PACKAGES = re.compile(
+    r"/src/[^/]+/(?:java|kotlin|scala|groovy|proto|aidl|sqldelight)/", re.IGNORECASE
+)
 
 
 # riskbrief's own rules beside Linguist's (``scoring.linguist``); docs/scoring.md's table
@@ -367,10 +370,10 @@ def path_kinds(path: str) -> PathKinds:
 
 
 def _folders(path: str, slashed: str, name: str) -> tuple[str, list[str]]:
-    """``slashed`` without a JVM package's folders (``_JVM_PACKAGES``), and the folders of
+    """``slashed`` without a JVM package's folders (``JVM_PACKAGES``), and the folders of
     ``path`` left, as written: what the folder rules read. ``src/main/java/com/example/demo/
     App.java`` is ``/src/main/java/app.java`` to them, code of an application, not an example."""
-    root = _JVM_PACKAGES.search(slashed)
+    root = JVM_PACKAGES.search(slashed)
     if root is None:
         return slashed, path.split("/")[:-1]
     # ``slashed`` is ``path`` lower-cased behind one "/": the root ends one character earlier in

@@ -31,7 +31,7 @@ from bot.quickstart.service_names import DOCS, is_service_name, is_test_module, 
 from data.path_globs import in_globs, matches
 from scoring.errors import ConfigError
 from scoring.linguist import language_of
-from scoring.paths import path_kinds
+from scoring.paths import JVM_PACKAGES, path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout", "tracked_files"]
 
@@ -137,7 +137,11 @@ def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[
         inside = [f for f in paths if f.startswith(prefix)]
     folders: set[str] = set()
     for f in inside:
-        parts = f[len(prefix) :].split("/")[:-1]
+        below = f[len(prefix) :]
+        # A JVM package's folders (src/main/kotlin/com/google/samples/…) are a name, no folder
+        # of samples or tests to take out (``scoring.paths.JVM_PACKAGES``).
+        root = JVM_PACKAGES.search("/" + below)
+        parts = (below[: root.end() - 1] if root else below).split("/")[:-1]
         for i, part in enumerate(parts):
             if not is_test_module(part):
                 continue

@@ -390,6 +390,7 @@ def test_a_top_level_changelog_folder_is_release_notes(path: str, code: bool) ->
         ("src/main/java/com/example/demo/DemoApplication.java", True, False),
         ("core/data/src/main/kotlin/com/google/samples/apps/nowinandroid/Repo.kt", True, False),
         ("src/main/java/org/acme/docs/DocService.java", True, False),
+        ("core/src/main/proto/com/google/samples/apps/prefs.proto", True, False),
         ("shared/src/commonMain/kotlin/com/example/site/Api.kt", True, False),
         # A package named for configuration or deployment is code, not infrastructure.
         ("src/main/java/com/shop/config/AppConfig.java", True, False),

@@ -470,6 +470,22 @@ def test_gradle_test_source_sets_are_out_of_their_module(tmp_path: Path) -> None
     }
 
 
+def test_a_package_named_samples_keeps_its_module_s_code(tmp_path: Path) -> None:
+    """A JVM package's folders are a name: a module whose code is in
+    ``com/google/samples/apps`` (and whose protobuf sources follow the package) holds it, and
+    only its test source set is out of it."""
+    files: dict[str, str | bytes | None] = {"settings.gradle.kts": 'include(":core:data")\n'}
+    package = "com/google/samples/apps/nowinandroid/core/data"
+    files[f"core/data/src/main/kotlin/{package}/Repo.kt"] = "class Repo\n"
+    files[f"core/data/src/main/proto/{package}/prefs.proto"] = 'syntax = "proto3";\n'
+    files[f"core/data/src/test/kotlin/{package}/RepoTest.kt"] = "class RepoTest\n"
+    plan, owner = _plan(tmp_path / "clone", files)
+    assert plan.services == (("data", "core/data/**"),)
+    assert owner[f"core/data/src/main/kotlin/{package}/Repo.kt"] == "data"
+    assert owner[f"core/data/src/main/proto/{package}/prefs.proto"] == "data"
+    assert owner[f"core/data/src/test/kotlin/{package}/RepoTest.kt"] == "-"
+
+
 def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_path: Path) -> None:
     """Without a build, top-level code folders are services with ``!`` globs for their tests;
     testdata/ is no service, and a non-ASCII path does not make a quoted folder one."""
