@@ -135,21 +135,36 @@ def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[
         inside = [f for f in paths if matches(glob, f)]
     else:
         inside = [f for f in paths if f.startswith(prefix)]
-    folders: set[str] = set()
+    # Each folder name to take out, with where it was found.
+    folders: dict[str, set[str]] = {}
+    # The folder names of JVM packages (src/main/kotlin/com/google/samples/…): a name, no
+    # folder of samples or tests (``scoring.paths.JVM_PACKAGES``), whether the glob is the
+    # module's folder or its ``src/main`` itself.
+    packages: set[str] = set()
     for f in inside:
-        below = f[len(prefix) :]
-        # A JVM package's folders (src/main/kotlin/com/google/samples/…) are a name, no folder
-        # of samples or tests to take out (``scoring.paths.JVM_PACKAGES``).
-        root = JVM_PACKAGES.search("/" + below)
-        parts = (below[: root.end() - 1] if root else below).split("/")[:-1]
+        root = JVM_PACKAGES.search("/" + f)
+        end = len(f) if root is None else max(len(prefix), root.end() - 1)
+        parts = f[len(prefix) : end].split("/")[:-1]
+        if root is not None:
+            packages.update(f[end:].split("/")[:-1])
         for i, part in enumerate(parts):
             if not is_test_module(part):
                 continue
-            if part.lower() in DOCS and _is_go_package(prefix + "/".join(parts[: i + 1]), files):
+            where = prefix + "/".join(parts[: i + 1])
+            if part.lower() in DOCS and _is_go_package(where, files):
                 continue
-            folders.add(part)
+            folders.setdefault(part, set()).add(where)
             break
-    out = [f"!{prefix}**/{folder}/**" for folder in sorted(folders)]
+    # A name some package also has is taken out where it was found, not at any depth.
+    out = [
+        g
+        for name in sorted(folders)
+        for g in (
+            sorted(f"!{where}/**" for where in folders[name])
+            if name in packages
+            else [f"!{prefix}**/{name}/**"]
+        )
+    ]
     out += [
         f"!{prefix}**/{name}"
         for name in _TEST_FILES

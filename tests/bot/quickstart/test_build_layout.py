@@ -479,11 +479,30 @@ def test_a_package_named_samples_keeps_its_module_s_code(tmp_path: Path) -> None
     files[f"core/data/src/main/kotlin/{package}/Repo.kt"] = "class Repo\n"
     files[f"core/data/src/main/proto/{package}/prefs.proto"] = 'syntax = "proto3";\n'
     files[f"core/data/src/test/kotlin/{package}/RepoTest.kt"] = "class RepoTest\n"
+    # A real folder of samples beside them is still out, where it is.
+    files["core/data/samples/Demo.kt"] = "fun main() {}\n"
     plan, owner = _plan(tmp_path / "clone", files)
     assert plan.services == (("data", "core/data/**"),)
     assert owner[f"core/data/src/main/kotlin/{package}/Repo.kt"] == "data"
     assert owner[f"core/data/src/main/proto/{package}/prefs.proto"] == "data"
     assert owner[f"core/data/src/test/kotlin/{package}/RepoTest.kt"] == "-"
+    assert owner["core/data/samples/Demo.kt"] == "-"
+
+
+def test_a_single_maven_module_named_samples_keeps_its_code(tmp_path: Path) -> None:
+    """spring-petclinic's one Maven module (its ``src/main``) holds its code in the package
+    ``org.springframework.samples.petclinic``: all of it is the service's."""
+    code = "src/main/java/org/springframework/samples/petclinic/owner/Owner.java"
+    plan, owner = _plan(
+        tmp_path / "spring-petclinic",
+        {
+            "pom.xml": "<project><artifactId>spring-petclinic</artifactId></project>\n",
+            code: "class Owner {}\n",
+            "src/test/java/org/springframework/samples/petclinic/OwnerTests.java": "class T {}\n",
+        },
+    )
+    assert owner[code] == plan.services[0][0]
+    assert owner["src/test/java/org/springframework/samples/petclinic/OwnerTests.java"] == "-"
 
 
 def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_path: Path) -> None:
