@@ -56,7 +56,9 @@ _TEST_FILES = (
 # Text files that are build inputs, not prose.
 _TXT_BUILD = ("cmakelists.txt", "requirements*.txt", "constraints*.txt")
 _GO_CODE = re.compile(r"(?<!_test)\.go$")
-_JVM_LANGUAGES = frozenset({"java", "kotlin", "scala", "groovy"})
+# A JVM source set's languages, and the sources laid out by package beside them (protobuf,
+# AIDL, SQLDelight): below ``src/<set>/<one of these>/`` the folders are a package's name.
+_JVM_LANGUAGES = frozenset({"java", "kotlin", "scala", "groovy", "proto", "aidl", "sqldelight"})
 
 
 def _name_is(name: str, globs: Iterable[str]) -> bool:

@@ -508,6 +508,7 @@ def test_a_jvm_package_s_folders_say_nothing_of_its_files() -> None:
     for path in (
         "src/main/java/com/example/demo/DemoApplication.java",
         "core/data/src/main/kotlin/com/google/samples/apps/nowinandroid/Repo.kt",
+        "core/datastore-proto/src/main/proto/com/google/samples/apps/prefs.proto",
     ):
         assert not kinds.is_not_code(path), path
     for path in (
