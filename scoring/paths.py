@@ -64,8 +64,9 @@ from scoring.linguist import (
     type_of,
 )
 from scoring.manifests import dev_requirements, named_manifest
+from scoring.source_sets import examples_folder, named_folders
 
-__all__ = ["JVM_PACKAGES", "PathKinds", "is_migration", "is_test_path", "path_kinds"]
+__all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
 # Test folders by name in any case (``Tests/``, ``src/test/java/``), Perl's and Raku's ``t/`` and
 # ``xt/`` too, whose ``*.t`` files ``prove`` runs; test file names by convention, where Java's and
@@ -218,19 +219,6 @@ _DATA = re.compile(
 _TEST_DATA_DIR = re.compile(
     r"/(?:testdata|test_data|test-data|fixtures|__fixtures__|__snapshots__)/"
 )
-# A folder whose name is examples by a word of it, split at "-", "_" and "." (retrofit's
-# ``retrofit-samples``, ``sample-android``, ``spring-boot-examples``): a module of samples,
-# as ``examples/`` is. Not camelCase: a ``ExampleCard`` component is code.
-_EXAMPLES_FOLDER = re.compile(r"(?:^|[-_.])(?:examples?|samples?|demos?)(?:$|[-_.])", re.I)
-# A JVM source set's root (Maven's and Gradle's ``src/main/java/``, ``src/test/kotlin/``,
-# Android's ``src/androidTest/java/``, Kotlin Multiplatform's ``src/commonMain/kotlin/``, and the
-# protobuf, AIDL and SQLDelight sources laid out by package beside them): the folders below it
-# are a package's name, reversed domain first (``com/example/demo``, Spring
-# Initializr's default; ``com/google/samples/apps``), which says nothing of what the file is.
-JVM_PACKAGES = re.compile(
-    r"/src/[^/]+/(?:java|kotlin|scala|groovy|proto|aidl|sqldelight)/", re.IGNORECASE
-)
-
 
 # riskbrief's own rules beside Linguist's (``scoring.linguist``); docs/scoring.md's table
 # "riskbrief's own rules beside Linguist's" gives each one's reason.
@@ -304,16 +292,12 @@ def path_kinds(path: str) -> PathKinds:
         return path_kinds(stand_in)
     slashed = "/" + path.lower()
     name = slashed[slashed.rfind("/") + 1 :]
-    # The folders whose names say what a file is: a JVM package's are none of them.
-    folders, dirs = _folders(path, slashed, name)
+    folders, dirs = named_folders(path, slashed, name)
     named_migration = _MIGRATION.search(slashed) is not None
     named_infra = _INFRA.search(folders) is not None
     # Under tests, docs or examples, or Linguist's documentation; ``None`` until asked.
-    aside: bool | None = (
-        True
-        if _ASIDE.search(folders) is not None or any(map(_EXAMPLES_FOLDER.search, dirs))
-        else None
-    )
+    examples = _ASIDE.search(folders) is not None or any(map(examples_folder, dirs))
+    aside: bool | None = True if examples else None
     if aside is None and (named_migration or named_infra):
         aside = is_documentation(path)
     # A migration's own name can read like a test's (Django's 0005_add_test.py).
@@ -367,18 +351,6 @@ def path_kinds(path: str) -> PathKinds:
         ships=(manifest and not aside_any)
         or (infra and not generated and not project_file and not hand_kept),
     )
-
-
-def _folders(path: str, slashed: str, name: str) -> tuple[str, list[str]]:
-    """``slashed`` without a JVM package's folders (``JVM_PACKAGES``), and the folders of
-    ``path`` left, as written: what the folder rules read. ``src/main/java/com/example/demo/
-    App.java`` is ``/src/main/java/app.java`` to them, code of an application, not an example."""
-    root = JVM_PACKAGES.search(slashed)
-    if root is None:
-        return slashed, path.split("/")[:-1]
-    # ``slashed`` is ``path`` lower-cased behind one "/": the root ends one character earlier in
-    # ``path``, on its own "/".
-    return slashed[: root.end()] + name, path[: root.end() - 1].split("/")[:-1]
 
 
 def _dotfile_stand_in(path: str) -> str | None:

@@ -22,23 +22,23 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
-from bot.quickstart.build_output import is_build_output, output_globs
+from bot.quickstart.build_output import is_build_output
+from bot.quickstart.folder_exclusions import excluded
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
 from bot.quickstart.npm_package import npm_client, npm_package
 from bot.quickstart.package_manifests import cmake_project, package_manifests, workspace_tops
-from bot.quickstart.service_names import DOCS, is_service_name, is_test_module, kept
+from bot.quickstart.service_names import is_service_name, kept
 from data.path_globs import in_globs, matches
 from scoring.errors import ConfigError
 from scoring.linguist import language_of
-from scoring.paths import JVM_PACKAGES, path_kinds
+from scoring.paths import path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout", "tracked_files"]
 
 # A folder that only wraps the code (src/acme/…): its children are the services.
 _WRAPPERS = frozenset({"src", "lib", "libs", "packages", "services", "apps", "cmd", "pkg"})
 # Files beside the code that are tests (Go's ``_test.go``): drafted as ``!`` globs.
-_TEST_FILES = ("*_test.go", "test_*.py", "*_test.py", "*.test.*", "*.spec.*", "*_spec.rb")
 FOLDER_GUESS = "top-level code folders"
 
 
@@ -111,71 +111,6 @@ def _code_folders(code: list[str], prefix: str) -> list[str]:
         if f.startswith(prefix) and "/" in f[len(prefix) :]
     }
     return sorted(d for d in folders if is_service_name(d))
-
-
-def _is_go_package(folder: str, files: list[str]) -> bool:
-    """True for a folder holding Go code of its own (cobra's ``doc`` package), not only tests."""
-    return any(
-        f.startswith(f"{folder}/") and "/" not in f[len(folder) + 1 :] and f.endswith(".go")
-        and not f.endswith("_test.go")
-        for f in files
-    )  # fmt: skip
-
-
-def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[str, ...]:
-    """The ``!`` globs that take docs, examples, test data, tests and nested test modules
-    (``android-test``) out of a folder ``glob``: only those matching one of its tracked files
-    or of the ``history``'s paths, the top's dot folders (CI, editor settings) too for a
-    service of the whole clone. A docs or site folder that is a Go package at HEAD stays."""
-    if glob != "**" and not glob.endswith("/**"):
-        return ()
-    prefix = glob.removesuffix("**")
-    paths = dict.fromkeys([*files, *history])
-    if any(c in prefix for c in "*?[{"):
-        inside = [f for f in paths if matches(glob, f)]
-    else:
-        inside = [f for f in paths if f.startswith(prefix)]
-    # Each folder name to take out, with where it was found.
-    folders: dict[str, set[str]] = {}
-    # The folder names of JVM packages (src/main/kotlin/com/google/samples/…): a name, no
-    # folder of samples or tests (``scoring.paths.JVM_PACKAGES``), whether the glob is the
-    # module's folder or its ``src/main`` itself.
-    packages: set[str] = set()
-    for f in inside:
-        root = JVM_PACKAGES.search("/" + f)
-        end = len(f) if root is None else max(len(prefix), root.end() - 1)
-        parts = f[len(prefix) : end].split("/")[:-1]
-        if root is not None:
-            packages.update(f[end:].split("/")[:-1])
-        for i, part in enumerate(parts):
-            if not is_test_module(part):
-                continue
-            where = prefix + "/".join(parts[: i + 1])
-            if part.lower() in DOCS and _is_go_package(where, files):
-                continue
-            folders.setdefault(part, set()).add(where)
-            break
-    # A name some package also has is taken out where it was found, not at any depth.
-    out = [
-        g
-        for name in sorted(folders)
-        for g in (
-            sorted(f"!{where}/**" for where in folders[name])
-            if name in packages
-            else [f"!{prefix}**/{name}/**"]
-        )
-    ]
-    out += [
-        f"!{prefix}**/{name}"
-        for name in _TEST_FILES
-        if any(matches(f"**/{name}", f) for f in inside)
-    ]
-    if glob == "**":
-        out += sorted(
-            {f"!{f.split('/', 1)[0]}/**" for f in inside if f.startswith(".") and "/" in f}
-        )
-    out += output_globs(prefix, inside, paths)
-    return tuple(out)
 
 
 def _declared(path: Path, files: list[str]) -> Modules | None:
