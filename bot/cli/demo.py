@@ -20,6 +20,8 @@ from bot.cli.common import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from data.config import OrgConfig
+
 
 __all__ = ["demo"]
 
@@ -73,8 +75,12 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
+    # The sample's weeks end with the last week over for every one of its subscribers: at
+    # 01:30 UTC on a Monday, New York's Sunday is not, and the VP would be briefed on the quiet
+    # week before the one the stories were planted in while the leads read the stories.
+    day = now.date() if as_of is not None else min(_local_days(now, org))
     # The sample is a source: its records go through the sync and ingest of every source.
-    summary = load_sample(engine, org, as_of=now.date(), seed=SAMPLE_SEED if seed is None else seed)
+    summary = load_sample(engine, org, as_of=day, seed=SAMPLE_SEED if seed is None else seed)
     # The rules `serve` runs after every sync (reverts become incidents), so that
     # serving the demo's store briefs what the demo briefed.
     run_sources(engine, org, [RevertIncidents()], printed=True)
@@ -108,6 +114,15 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
             f"Serve it: RISKBRIEF_DATABASE_URL='{database_url}' "
             f"RISKBRIEF_CONFIG={out / 'riskbrief.toml'} riskbrief serve --role scheduler"
         )
+
+
+def _local_days(now: datetime, org: OrgConfig) -> list[date]:
+    """The day ``now`` falls on in each subscriber's time zone (the organisation's where a
+    subscriber names none)."""
+    from zoneinfo import ZoneInfo
+
+    zones = [s.timezone or org.organisation.timezone for s in org.subscribers]
+    return [now.astimezone(ZoneInfo(z)).date() for z in zones or [org.organisation.timezone]]
 
 
 def _refuse_a_used_store(engine: Engine) -> None:

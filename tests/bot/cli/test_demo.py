@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,17 @@ def test_two_demos_on_one_day_write_the_same_briefings(tmp_path: Path) -> None:
         texts.append((out / "vp-engineering.email.txt").read_text(encoding="utf-8"))
     assert "http://127.0.0.1:8765/web/change/" in texts[0]
     assert texts[0] == texts[1]
+
+
+def test_a_monday_morning_in_utc_briefs_every_subscriber_the_sample_s_stories(
+    tmp_path: Path,
+) -> None:
+    """At 01:30 UTC on a Monday, New York's Sunday is not over: the sample's weeks end where
+    every subscriber's last complete week does, so the VP (New York) and the leads (Berlin,
+    Kolkata, London) are all briefed on the week its stories were planted in."""
+    with pinned_clock(datetime(2026, 11, 30, 1, 30, tzinfo=UTC)):
+        result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "vp-engineering: 3 critical · 1 warning · 1 info (2026-W47" in result.output
+    assert "commerce-lead: 2 critical · 0 warning · 0 info (2026-W47" in result.output
+    assert "2026-W48" not in result.output
