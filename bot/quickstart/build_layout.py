@@ -38,7 +38,6 @@ __all__ = ["DraftedService", "Layout", "read_layout", "tracked_files"]
 
 # A folder that only wraps the code (src/acme/…): its children are the services.
 _WRAPPERS = frozenset({"src", "lib", "libs", "packages", "services", "apps", "cmd", "pkg"})
-# Files beside the code that are tests (Go's ``_test.go``): drafted as ``!`` globs.
 FOLDER_GUESS = "top-level code folders"
 
 

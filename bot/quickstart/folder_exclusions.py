@@ -12,7 +12,7 @@ from scoring.source_sets import JVM_PACKAGES
 
 __all__ = ["excluded"]
 
-# Test files by name, taken out wherever they sit in a service.
+# Files beside the code that are tests by name (Go's ``_test.go``), taken out wherever they sit.
 _TEST_FILES = ("*_test.go", "test_*.py", "*_test.py", "*.test.*", "*.spec.*", "*_spec.rb")
 
 
@@ -41,7 +41,7 @@ def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[
     # Each folder name to take out, with where it was found.
     folders: dict[str, set[str]] = {}
     # The folder names of JVM packages (src/main/kotlin/com/google/samples/…): a name, no
-    # folder of samples or tests (``scoring.paths.JVM_PACKAGES``), whether the glob is the
+    # folder of samples or tests (``scoring.source_sets.JVM_PACKAGES``), whether the glob is the
     # module's folder or its ``src/main`` itself.
     packages: set[str] = set()
     for f in inside:
