@@ -41,9 +41,13 @@ def mix_projects(path: Path, files: list[str]) -> Modules | None:
         if folder and named is None:
             continue  # a generator's template (``app: :<%= @app_name %>``), no project
         name = (named[1] or named[2]) if named else None
-        module = with_build_files(
-            declared_module(folder, ["lib", "src"], name, files),
-            [inner_path(folder, "mix.exs")],
+        module = _with_priv(
+            with_build_files(
+                declared_module(folder, ["lib", "src"], name, files),
+                [inner_path(folder, "mix.exs")],
+                files,
+            ),
+            folder,
             files,
         )
         if module is not None and (not umbrella or folder.startswith(f"{umbrella[1]}/")):
@@ -52,6 +56,20 @@ def mix_projects(path: Path, files: list[str]) -> Modules | None:
     found = first_with_build_files(found, ["mix.exs", "config/**", "rel/**", "assets/**"], files)
     kind = "the Mix umbrella's apps (mix.exs)" if umbrella else "Mix projects (mix.exs)"
     return (found, kind) if found else None
+
+
+def _with_priv(module: Declared | None, folder: str, files: list[str]) -> Declared | None:
+    """``module`` with its OTP application's ``priv/``, which ships in its release (Ecto's
+    ``priv/repo/migrations`` and seeds, scripts, templates), less ``priv/static/``: what a
+    build wrote (Phoenix's bundles) and the site's images."""
+    priv = inner_path(folder, "priv")
+    if module is None or not any(f.startswith(f"{priv}/") for f in files):
+        return module
+    static = f"!{priv}/static/**"
+    excluded = module.excluded + (
+        (static,) if any(f.startswith(f"{priv}/static/") for f in files) else ()
+    )
+    return Declared(module.folder, module.name, (*module.more, f"{priv}/**"), excluded)
 
 
 def _app_name(path: Path, folder: str, files: list[str]) -> str | None:
@@ -82,7 +100,12 @@ def rebar_applications(path: Path, files: list[str]) -> Modules | None:
         module = declared_module(folder, ["src", "include"], name, files)
         if module is not None and module.folder.endswith("src"):
             found.append(
-                with_build_files(module, [inner_path(folder, "rebar.config")], files) or module
+                _with_priv(
+                    with_build_files(module, [inner_path(folder, "rebar.config")], files),
+                    folder,
+                    files,
+                )
+                or module
             )
     found = first_with_build_files(found, ["rebar.config", "erlang.mk", "Makefile"], files)
     build = "rebar.config" if "rebar.config" in files else "erlang.mk"

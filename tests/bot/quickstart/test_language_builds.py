@@ -51,6 +51,39 @@ def test_a_mix_project_is_its_lib_and_a_nested_mix_project_its_own(tmp_path: Pat
     assert owner["test/fw_test.exs"] == owner["installer/templates/app/lib/app.ex"] == "-"
 
 
+def test_a_phoenix_app_s_priv_ships_with_it_but_its_static_files(tmp_path: Path) -> None:
+    """An OTP application's ``priv/`` ships in its release: a Phoenix app's Ecto migrations,
+    seeds and scripts are its service's; ``priv/static`` (bundles, images) and tests are not;
+    an umbrella app's own ``priv/`` is that app's."""
+    plan, owner = _plan(
+        tmp_path / "shop",
+        {
+            "mix.exs": "def project, do: [app: :shop]\n",
+            "lib/shop/orders.ex": "defmodule Shop.Orders do end\n",
+            "priv/repo/migrations/20240101_create_orders.exs": "defmodule M do end\n",
+            "priv/repo/seeds.exs": "Shop.Repo.insert!(%{})\n",
+            "priv/static/assets/app.js": "console.log(1)\n",
+            "priv/static/images/logo.svg": "<svg/>\n",
+            "test/shop/orders_test.exs": "defmodule OrdersTest do end\n",
+        },
+    )
+    assert plan.services == (("shop", "lib/**"),)
+    assert owner["priv/repo/migrations/20240101_create_orders.exs"] == "shop"
+    assert owner["priv/repo/seeds.exs"] == "shop"
+    assert owner["priv/static/assets/app.js"] == owner["priv/static/images/logo.svg"] == "-"
+    assert owner["test/shop/orders_test.exs"] == "-"
+    _, umbrella = _plan(
+        tmp_path / "umbrella",
+        {
+            "mix.exs": 'def project, do: [apps_path: "apps"]\n',
+            "apps/store/mix.exs": "def project, do: [app: :store]\n",
+            "apps/store/lib/store.ex": "defmodule Store do end\n",
+            "apps/store/priv/repo/migrations/1_init.exs": "defmodule Init do end\n",
+        },
+    )
+    assert umbrella["apps/store/priv/repo/migrations/1_init.exs"] == "store"
+
+
 def test_a_mix_umbrella_is_one_service_per_app(tmp_path: Path) -> None:
     """An umbrella's ``apps_path`` apps are the services, each its ``lib/`` by its app name."""
     plan, owner = _plan(
