@@ -467,38 +467,31 @@ def test_the_fresh_list_has_two_halves_of_shapes_the_suite_lacks() -> None:
     assert held < names
 
 
+def _apart(name: str, others: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """A list's names and its held-out half's, after checking that it shares none with
+    ``others``, never names apache/zookeeper and its held-out half is within it."""
+    path = LIST.with_name(name)
+    names = {r.name for r in load_list(path)}
+    held = {r.name for r in load_list(path, half="held-out")}
+    shared = {r.name for other in others for r in load_list(LIST.with_name(other))}
+    assert held < names
+    assert not names & shared
+    assert not HELD_OUT & {n.lower() for n in names}
+    return names, held
+
+
 def test_the_unseen_list_holds_none_of_the_other_lists() -> None:
     """bench/repos/unseen.toml holds repositories neither list.toml nor fresh.toml has, never
     apache/zookeeper, split into a written-against half and a held-out one of four each."""
-    unseen = LIST.with_name("unseen.toml")
-    names = {r.name for r in load_list(unseen)}
-    held = {r.name for r in load_list(unseen, half="held-out")}
-    others = {r.name for r in load_list()} | {
-        r.name for r in load_list(LIST.with_name("fresh.toml"))
-    }
-    assert len(names) == 8
-    assert len(held) == 4
-    assert held < names
-    assert not names & others
-    assert not HELD_OUT & {n.lower() for n in names}
+    names, held = _apart("unseen.toml", ("list.toml", "fresh.toml"))
+    assert (len(names), len(held)) == (8, 4)
 
 
 def test_the_unread_list_holds_none_of_the_other_lists() -> None:
     """bench/repos/unread.toml holds repositories no other list has, never apache/zookeeper,
     split into a written-against half of three and a held-out one of four."""
-    unread = LIST.with_name("unread.toml")
-    names = {r.name for r in load_list(unread)}
-    held = {r.name for r in load_list(unread, half="held-out")}
-    others = {
-        r.name
-        for other in ("list.toml", "fresh.toml", "unseen.toml")
-        for r in load_list(LIST.with_name(other))
-    }
-    assert len(names) == 7
-    assert len(held) == 4
-    assert held < names
-    assert not names & others
-    assert not HELD_OUT & {n.lower() for n in names}
+    names, held = _apart("unread.toml", ("list.toml", "fresh.toml", "unseen.toml"))
+    assert (len(names), len(held)) == (7, 4)
 
 
 def test_a_jvm_package_s_folders_say_nothing_of_its_files() -> None:
