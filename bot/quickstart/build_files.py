@@ -1,9 +1,9 @@
 """The code modules a clone's JVM, JavaScript, Go and Python build files declare, read at HEAD.
 
 Maven ``<modules>`` (an aggregator's own modules opened), Gradle ``include``, a single Maven
-or Gradle module's ``src/main``, npm/pnpm/yarn workspaces, Go modules and Python packages
-under ``src/`` or the root. Modules named as tests, docs, examples and the like are left out
-here, so every reader answers only the modules that are services.
+or Gradle module's ``src/main``, npm/pnpm/yarn and Deno workspaces, Go modules and Python
+packages under ``src/`` or the root. Modules named as tests, docs, examples and the like are
+left out here, so every reader answers only the modules that are services.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import json5
 import yaml
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
@@ -59,8 +60,28 @@ def _folders(found: list[str]) -> list[Declared]:
     return [Declared(f) for f in dict.fromkeys(found) if kept(f)]
 
 
-def _packages(path: Path, members: list[str]) -> list[Declared]:
-    """Workspace members named as their package.json names them, without the scope
+# The manifests naming a workspace member, in the order each ecosystem reads them: npm's,
+# and Deno's (a Deno workspace takes npm packages as members too; ``jsr.json`` is JSR's).
+_NPM_MANIFESTS = ("package.json",)
+_DENO_MANIFESTS = ("deno.json", "deno.jsonc", "jsr.json", "package.json")
+
+
+def _json_object(text: str | None) -> dict[str, object] | None:
+    """A manifest's top-level object, or None. Deno's and JSR's files are JSONC (comments,
+    trailing commas), which json5 reads as it reads plain JSON; any other text is no object."""
+    if text is None:
+        return None
+    try:
+        loaded = json5.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def _packages(
+    path: Path, members: list[str], manifests: tuple[str, ...] = _NPM_MANIFESTS
+) -> list[Declared]:
+    """Workspace members named as their manifest names them, without the scope
     (``@pinia/nuxt`` is nuxt); a member whose name another has already is keyed by its
     whole name (lit's ``@lit-labs/context`` beside ``@lit/context``), so that a release
     line naming the package (``@lit-labs/context@``) finds its service."""
@@ -69,11 +90,10 @@ def _packages(path: Path, members: list[str]) -> list[Declared]:
     for folder in members:
         if not kept(folder):
             continue
-        try:
-            data = json.loads(show(path, f"{folder}/package.json") or "null")
-        except ValueError:
-            data = None
-        whole = str(data.get("name") or "") if isinstance(data, dict) else ""
+        data = next(
+            (d for m in manifests if (d := _json_object(show(path, f"{folder}/{m}")))), None
+        )
+        whole = str(data.get("name") or "") if data is not None else ""
         own = whole.rsplit("/", 1)[-1] or folder.rsplit("/", 1)[-1]
         name = own if own not in taken else whole.lstrip("@").replace("/", "-") or None
         taken.add(own)
@@ -154,6 +174,21 @@ def _workspace_globs(path: Path) -> list[str]:
     return globs
 
 
+def _deno_workspace_globs(path: Path) -> list[str]:
+    """Deno's ``workspace`` of the root deno.json (else deno.jsonc): a list of member
+    folders or globs, or an object whose ``members`` is one."""
+    for name in ("deno.json", "deno.jsonc"):
+        data = _json_object(show(path, name))
+        if data is None:
+            continue
+        spaces = data.get("workspace")
+        if isinstance(spaces, dict):
+            spaces = spaces.get("members")
+        # A hand-edited file may hold anything there: only a list of strings names members.
+        return [g for g in spaces if isinstance(g, str)] if isinstance(spaces, list) else []
+    return []
+
+
 def _is_glob(text: str) -> bool:
     try:
         glob_to_regex(text)
@@ -162,8 +197,10 @@ def _is_glob(text: str) -> bool:
     return True
 
 
-def _workspace_members(files: list[str], globs: list[str]) -> list[str]:
-    """The folders holding a package.json that a workspace glob names, not those inside
+def _workspace_members(
+    files: list[str], globs: list[str], manifests: tuple[str, ...] = _NPM_MANIFESTS
+) -> list[str]:
+    """The folders holding a manifest that a workspace glob names, not those inside
     another member (a package's own fixtures); lit's ``packages/labs/ssr`` is a member, as
     ``packages/labs`` holds no package.json of its own."""
     # npm's and pnpm's globs are shell globs of folders from the root, as riskbrief.toml's
@@ -171,7 +208,9 @@ def _workspace_members(files: list[str], globs: list[str]) -> list[str]:
     # ``./packages/a`` and ``packages/a/`` are ``packages/a``. One a glob cannot be is skipped.
     spelt = [g.strip().removeprefix("./").rstrip("/") for g in globs]
     usable = [g for g in spelt if _is_glob(g)]
-    folders = sorted({f.rpartition("/")[0] for f in files if f.endswith("/package.json")})
+    folders = sorted(
+        {f.rpartition("/")[0] for f in files if f.rpartition("/")[2] in manifests and "/" in f}
+    )
     members = [d for d in folders if in_globs(usable, d)]
     inside = set(members)
     return [
@@ -219,8 +258,8 @@ def _python_packages(files: list[str]) -> list[str]:
 
 
 def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
-    """The modules a Maven, Gradle, npm/pnpm/yarn, Go or Python build declares; None when none
-    does. A root build of one module (a ``pom.xml`` without ``<modules>``, a Gradle build that
+    """The modules a Maven, Gradle, npm/pnpm/yarn, Deno, Go or Python build declares; None when
+    none does. A root build of one module (a ``pom.xml`` without ``<modules>``, a Gradle build that
     includes none) is one module, its code under ``src/main/``: ``src/site``, ``src/changes``
     or ``src/assembly`` are no services of their own."""
     tracked = set(files)
@@ -241,6 +280,10 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         found := _packages(path, _workspace_members(files, globs))
     ):
         return found, "package.json/pnpm workspaces"
+    if (globs := _deno_workspace_globs(path)) and (
+        found := _packages(path, _workspace_members(files, globs, _DENO_MANIFESTS), _DENO_MANIFESTS)
+    ):
+        return found, "deno.json workspace"
     if (go := _go_modules(path, files, tracked)) is not None:
         return go
     if found := _folders(_python_packages(files)):

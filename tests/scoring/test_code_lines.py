@@ -234,6 +234,33 @@ def test_an_edit_inside_a_licence_header_opened_above_the_hunk_is_no_code() -> N
     assert code_lines("src/main.c", [closed]) == (1, 1)
 
 
+def test_comments_in_a_vue_components_script_are_no_code() -> None:
+    """A Vue hunk inside the component's ``<script>`` (no section mark, no tag line) adds no
+    code for its JSDoc; one whose first mark closes the script reads the script before it
+    and the template after; a template's hunk keeps reading its text as code."""
+    script = [
+        "     methods: {",
+        "+        /** Confirm deletion of docker host */",
+        "         deleteConfirm() {",
+        "+            // hide first",
+        "             this.modal.hide();",
+        "         },",
+    ]
+    assert code_lines("src/components/Dialog.vue", [script]) == (0, 0)
+    closing = [
+        "+    /** Shows it */",
+        "     show() {}",
+        " };",
+        " </script>",
+        " <template>",
+        "+  <div>/** not a comment here */</div>",
+        " </template>",
+    ]
+    assert code_lines("src/components/Dialog.vue", [closing]) == (1, 0)
+    template = [" <template>", "   <ul>", "+    <li>/** item */</li>", "   </ul>"]
+    assert code_lines("src/components/List.vue", [template]) == (1, 0)
+
+
 def test_c_lines_starting_with_a_dereference_stay_code() -> None:
     """``*p = 1;`` lines are C code, not a comment's continuation lines."""
     assert code_lines("src/main.c", [[" *p = 1;", "-*q = 2;", "+*q = 3;"]]) == (1, 1)

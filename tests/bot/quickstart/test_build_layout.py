@@ -334,6 +334,51 @@ def test_workspace_globs_read_as_riskbrief_toml_globs_from_the_root(tmp_path: Pa
     assert dict(plan.services) == {"api": "api/**", "web": "packages/web/**"}
 
 
+def test_a_deno_workspace_is_one_service_per_member_named_by_its_deno_json(
+    tmp_path: Path,
+) -> None:
+    """A deno.jsonc ``workspace`` (comments and trailing commas as Deno writes them) names its
+    members: each is keyed by its ``deno.json`` (or ``jsr.json``, or ``package.json``) name
+    without the scope, a website member is none, and the root's tools are no member."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "deno.jsonc": '// the workspace\n{"workspace": ["./packages/*", "./www",],}\n',
+            "packages/fresh/deno.json": '{"name": "@fresh/core", "exports": "./src/mod.ts"}',
+            "packages/fresh/src/mod.ts": "export const a = 1;\n",
+            "packages/init/jsr.json": '{"name": "@fresh/init"}',
+            "packages/init/src/init.ts": "export const b = 1;\n",
+            "packages/plain/package.json": '{"name": "plain"}',
+            "packages/plain/index.ts": "export const c = 1;\n",
+            "www/deno.json": '{"name": "@fresh/www"}',
+            "www/main.ts": "export const d = 1;\n",
+            "tools/release.ts": "export const e = 1;\n",
+        },
+    )
+    assert dict(plan.services) == {
+        "core": "packages/fresh/**",
+        "init": "packages/init/**",
+        "plain": "packages/plain/**",
+    }
+    assert owner["packages/fresh/src/mod.ts"] == "core"
+    assert owner["www/main.ts"] == "-"
+
+
+def test_a_deno_json_that_is_no_workspace_declares_no_member(tmp_path: Path) -> None:
+    """A deno.json without a ``workspace``, or whose text is no JSON at all, names no member:
+    the clone's folders name the services instead."""
+    for text in ('{"tasks": {"dev": "deno run main.ts"}}', "{not json"):
+        plan, _owner = _plan(
+            tmp_path / f"clone{len(text)}",
+            {
+                "deno.json": text,
+                "api/deno.json": '{"name": "@x/api"}',
+                "api/main.ts": "export const a = 1;\n",
+            },
+        )
+        assert "deno.json workspace" not in plan.found_by
+
+
 def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
     tmp_path: Path,
 ) -> None:
