@@ -494,6 +494,13 @@ def test_the_unread_list_holds_none_of_the_other_lists() -> None:
     assert (len(names), len(held)) == (7, 4)
 
 
+def test_the_drawn_list_holds_none_of_the_other_lists() -> None:
+    """bench/repos/drawn.toml holds repositories no other list has, never apache/zookeeper,
+    split into a written-against half of three and a held-out one of three."""
+    names, held = _apart("drawn.toml", ("list.toml", "fresh.toml", "unseen.toml", "unread.toml"))
+    assert (len(names), len(held)) == (6, 3)
+
+
 def test_a_jvm_package_s_folders_say_nothing_of_its_files() -> None:
     """Below a JVM source set's root the folders are a package's name: Spring Initializr's
     ``com/example/demo`` and Google's ``com/google/samples/apps`` hold code, not examples,
