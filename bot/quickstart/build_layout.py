@@ -4,12 +4,12 @@ nested test modules), and the folders its code was moved out of.
 
 Without a build that declares modules, the services are the clone's top-level folders that
 hold hand-written code (``scoring.paths.path_kinds``; one level deeper when all code sits
-under one folder such as ``src/``; the largest folder that only wraps code is named after the
-clone), and the root's own code when it is a tenth of the code in
-the clone's main language (a Terraform module's ``main.tf``); so are the folders after the
-build's modules when those hold less than half of it, or when the root's uv or Cargo workspace
-names them. What a build wrote (``build_output``) is
-in no service.
+under one folder such as ``src/``, and inside a folder whose code all sits in packages with a
+build manifest each; the largest folder that only wraps code is named after the clone), and
+the root's own code when it is a tenth of the code in the clone's main language (a Terraform
+module's ``main.tf``); so are the folders after the build's modules when those hold less than
+half of it, or when the root's uv or Cargo workspace names them. What a build wrote
+(``build_output``) is in no service.
 """
 
 from __future__ import annotations
@@ -101,6 +101,35 @@ def hand_written_code(files: list[str]) -> list[str]:
     return [f for f in files if path_kinds(f).code and not is_build_output(f, tracked)]
 
 
+# The files that make a folder a package of its own, in any ecosystem: what builds it.
+_PACKAGE_MANIFEST = re.compile(
+    r"(?:cargo\.toml|pyproject\.toml|setup\.py|package\.json|go\.mod|pom\.xml"
+    r"|build\.gradle(?:\.kts)?|build\.sbt|[^/]+\.(?:cs|fs|vb)proj|mix\.exs|rebar\.config"
+    r"|[^/]+\.gemspec|composer\.json|package\.swift|pubspec\.yaml|deno\.jsonc?"
+    r"|cmakelists\.txt|[^/]+\.cabal|build\.zig|dune-project|project\.clj|deps\.edn)",
+    re.IGNORECASE,
+)
+
+
+def _packages_in(folder: str, code: list[str], files: list[str]) -> list[str]:
+    """The folders right inside ``folder`` (``bindings/``) that are packages of their own (a
+    build manifest at their top) holding code, when there are two at least and they hold all
+    of its code, none of it loose in ``folder`` itself; else none."""
+    inner = _code_folders(code, folder)
+    if len(inner) < 2 or any("/" not in f[len(folder) :] for f in code if f.startswith(folder)):
+        return []
+    built = {
+        f[len(folder) :].split("/", 1)[0]
+        for f in files
+        if f.startswith(folder)
+        and f[len(folder) :].count("/") == 1
+        and _PACKAGE_MANIFEST.fullmatch(f.rpartition("/")[2])
+    }
+    held = {f[len(folder) :].split("/", 1)[0] for f in code if f.startswith(folder)}
+    # Code in a child that is no package, or that is no service (tests), keeps the folder whole.
+    return inner if held <= built and set(inner) == held else []
+
+
 def _code_folders(code: list[str], prefix: str) -> list[str]:
     """Folders right under ``prefix`` holding files of ``code``, less the ones that are no
     service."""
@@ -184,8 +213,19 @@ def _guessed(
         prefix, folders = f"{prefix}{folders[0]}/", inner
     if not folders:
         return Layout((_service(_key(path.name), ("**",), (), files, history),), "the whole clone")
-    unique = dict.fromkeys(_key(d) for d in folders)
-    keys = list(unique)
+    # A folder of packages, each built on its own (tokenizers' ``bindings/python`` and
+    # ``bindings/node``), is opened: each package is a service, named with the folder's name
+    # unless that only wraps code (``packages/``).
+    opened: list[tuple[str, str]] = []
+    for d in folders:
+        inner = _packages_in(f"{prefix}{d}/", code, files)
+        opened += [(f"{d}/{i}", i if d in _WRAPPERS else f"{d}-{i}") for i in inner] or [(d, d)]
+    folders = [d for d, _ in opened]
+    keys: list[str] = []
+    for d, name in opened:
+        # A second folder of one name (``packages/core`` beside ``core/``) keeps its path.
+        keys.append(_key(name) if _key(name) not in keys else _key(d))
+    unique = set(keys)
     root = _root_code(code) if not prefix else ()
     clone = _key(path.name)
     wrapped = [i for i, d in enumerate(folders) if d in _WRAPPERS]

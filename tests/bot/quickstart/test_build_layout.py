@@ -334,6 +334,37 @@ def test_workspace_globs_read_as_riskbrief_toml_globs_from_the_root(tmp_path: Pa
     assert dict(plan.services) == {"api": "api/**", "web": "packages/web/**"}
 
 
+def test_a_folder_of_packages_each_built_on_its_own_is_one_service_per_package(
+    tmp_path: Path,
+) -> None:
+    """Without a root build, a top folder whose code all sits in packages with a manifest of
+    their own (tokenizers' ``bindings/python`` and ``bindings/node``) is a service per package,
+    named with the folder's name; one holding code outside its packages stays whole."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "tokenizers/Cargo.toml": '[package]\nname = "tokenizers"\n',
+            "tokenizers/src/lib.rs": "pub fn a() {}\n",
+            "bindings/python/pyproject.toml": '[project]\nname = "tokenizers"\n',
+            "bindings/python/Cargo.toml": '[package]\nname = "tokenizers-python"\n',
+            "bindings/python/src/lib.rs": "pub fn b() {}\n",
+            "bindings/node/package.json": '{"name": "tokenizers"}',
+            "bindings/node/index.js": "module.exports = 1;\n",
+            "plugins/a/package.json": '{"name": "a"}',
+            "plugins/a/index.js": "module.exports = 1;\n",
+            "plugins/b/index.js": "module.exports = 2;\n",
+            "plugins/c/index.js": "module.exports = 3;\n",
+        },
+    )
+    assert dict(plan.services) == {
+        "bindings-node": "bindings/node/**",
+        "bindings-python": "bindings/python/**",
+        "plugins": "plugins/**",
+        "tokenizers": "tokenizers/**",
+    }
+    assert owner["bindings/python/src/lib.rs"] == "bindings-python"
+
+
 def test_a_deno_workspace_is_one_service_per_member_named_by_its_deno_json(
     tmp_path: Path,
 ) -> None:
