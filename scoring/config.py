@@ -57,7 +57,9 @@ __all__ = [
 # (``com/example/demo`` and ``com/google/samples/apps`` made an application's code examples);
 # a folder named for samples by a word of it (``retrofit-samples``) holds examples.
 # 18: a Vue component's hunk inside its ``<script>`` is lexed as the script (its comments
-# were the markup's text, so code: a "comments only" change of 28 files scored high).
+# were the markup's text, so code: a "comments only" change of 28 files scored high); a
+# COPYRIGHT, PATENTS, CREDITS, THANKS, TODO or OWNERS file is a project file, no code (Kong's
+# COPYRIGHT was code of an unknown language at its root); a LuaRocks rockspec is a manifest.
 SCORER_VERSION = "18"
 
 

@@ -27,7 +27,9 @@ _MANIFEST = re.compile(
     r"|composer\.(json|lock)|[^/]+\.(cs|fs|vb)proj|packages\.(lock\.json|config)"
     r"|directory\.packages\.props|mix\.(exs|lock)|podfile(\.lock)?|package\.(swift|resolved)"
     # An R package's DESCRIPTION (its Imports, Depends, LinkingTo).
-    r"|pubspec\.(yaml|lock)|deno\.(json|lock)|description)$)",
+    r"|pubspec\.(yaml|lock)|deno\.(json|lock)|description"
+    # A LuaRocks package's rockspec (its ``dependencies`` and ``build.modules``).
+    r"|[^/]+\.rockspec)$)",
 )
 
 

@@ -108,7 +108,9 @@ _NOT_CODE = re.compile(
     r"|\.ci|\.azure-pipelines|src/site|src/changes)/"
     r"|(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying"
     r"|notice|authors|contributors|contributing|code_of_conduct|security|maintainers"
-    r"|codeowners|support|funding|governance|citation|version)([-_][^/.]*)?"
+    r"|codeowners|support|funding|governance|citation|version"
+    # Legal and project notes (Kong's COPYRIGHT, Go's PATENTS), Kubernetes' review OWNERS.
+    r"|copyright|patents|credits|thanks|todo|owners)([-_][^/.]*)?"
     # No extension, a document's, or a translation's (README.zh-CN.md): history.go is code.
     r"((\.[a-z]{2}([-_][a-z]+)?)?\.(md|markdown|rst|txt|adoc|asciidoc|rdoc|textile|org|html?"
     r"|cff))?$"

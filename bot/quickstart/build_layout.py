@@ -106,7 +106,8 @@ _PACKAGE_MANIFEST = re.compile(
     r"(?:cargo\.toml|pyproject\.toml|setup\.py|package\.json|go\.mod|pom\.xml"
     r"|build\.gradle(?:\.kts)?|build\.sbt|[^/]+\.(?:cs|fs|vb)proj|mix\.exs|rebar\.config"
     r"|[^/]+\.gemspec|composer\.json|package\.swift|pubspec\.yaml|deno\.jsonc?"
-    r"|cmakelists\.txt|[^/]+\.cabal|build\.zig|dune-project|project\.clj|deps\.edn)",
+    r"|cmakelists\.txt|[^/]+\.cabal|build\.zig|dune-project|project\.clj|deps\.edn"
+    r"|[^/]+\.rockspec)",
     re.IGNORECASE,
 )
 

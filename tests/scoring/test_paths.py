@@ -246,6 +246,12 @@ def test_helpers_agree_with_path_kinds() -> None:
         "src/Polly.Core.Tests/Retry/RetryHelper.cs",
         ".ci/run_with_env.cmd",
         ".azure-pipelines/ci.yml",
+        "COPYRIGHT",
+        "PATENTS",
+        "CREDITS.txt",
+        "TODO",
+        "pkg/OWNERS",
+        "OWNERS_ALIASES",
     ],
 )
 def test_docs_ci_test_data_and_project_files_are_no_code(path: str) -> None:
@@ -301,7 +307,16 @@ def test_a_developers_shell_and_linters_or_test_runners_settings_are_no_code(
 
 
 @pytest.mark.parametrize(
-    "path", ["src/history.go", "pkg/security.py", "app/news.py", "lib/license.rs", "Makefile"]
+    "path",
+    [
+        "src/history.go",
+        "pkg/security.py",
+        "app/news.py",
+        "lib/license.rs",
+        "Makefile",
+        "pkg/owners.go",
+        "todo/app.py",
+    ],
 )
 def test_code_named_like_a_project_file_is_code(path: str) -> None:
     """A project file's name counts only without an extension or with a document's."""
@@ -441,9 +456,11 @@ def test_a_build_or_docs_file_beside_requirements_is_no_manifest(path: str) -> N
     assert not path_kinds(path).manifest
 
 
-def test_a_manifest_is_no_code_but_stays_a_manifest() -> None:
-    """A dependency manifest is no size, and is still flagged for risky content."""
-    kinds = path_kinds("pom.xml")
+@pytest.mark.parametrize("path", ["pom.xml", "kong-3.9.3-0.rockspec"])
+def test_a_manifest_is_no_code_but_stays_a_manifest(path: str) -> None:
+    """A dependency manifest (a LuaRocks rockspec too) is no size, and is still flagged for
+    risky content."""
+    kinds = path_kinds(path)
     assert not kinds.code
     assert kinds.manifest
 
