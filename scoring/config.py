@@ -59,7 +59,9 @@ __all__ = [
 # 18: a Vue component's hunk inside its ``<script>`` is lexed as the script (its comments
 # were the markup's text, so code: a "comments only" change of 28 files scored high); a
 # COPYRIGHT, PATENTS, CREDITS, THANKS, TODO or OWNERS file is a project file, no code (Kong's
-# COPYRIGHT was code of an unknown language at its root); a LuaRocks rockspec is a manifest.
+# COPYRIGHT was code of an unknown language at its root); a LuaRocks rockspec is a manifest;
+# an extension go-enry's index gives a data language alone while a programming language lists
+# it too is that language's by path (every Solidity ``.sol`` contract was a Gerber image).
 SCORER_VERSION = "18"
 
 

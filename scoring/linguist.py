@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import ModuleType
 
+from pygments.lexers import _mapping
+
 __all__ = [
     "LanguageType",
     "Linguist",
@@ -89,7 +91,43 @@ def _language(path: str) -> str | None:
     if by_name:
         return str(by_name)
     by_extension = _enry().get_language_by_extension(path).language
-    return str(by_extension) if by_extension else None
+    if not by_extension:
+        return None
+    if _type(str(by_extension)) is LanguageType.DATA:
+        # go-enry's index of extensions names one data language for ``.sol`` (a Gerber
+        # image's solder layer) though Linguist's Solidity lists ``.sol`` too: every Solidity
+        # contract was data, no code in any service. A programming language that lists the
+        # extension wins by path; a source that reads the text still tells a Gerber file by
+        # its content (``scoring.lexer_choice``).
+        return _programming_claimant(path) or str(by_extension)
+    return str(by_extension)
+
+
+@functools.cache
+def _lexer_names() -> dict[str, frozenset[str]]:
+    """For each ``*.ext`` a Pygments lexer claims, the names it gives that language: the
+    candidates for a Linguist language listing the extension, which go-enry cannot list."""
+    names: dict[str, set[str]] = {}
+    for _module, name, aliases, patterns, _mimes in _mapping.LEXERS.values():
+        for pattern in patterns:
+            if pattern.startswith("*.") and not any(c in pattern[2:] for c in "*?[]"):
+                names.setdefault(pattern[1:].lower(), set()).update((name, *aliases))
+    return {extension: frozenset(n) for extension, n in names.items()}
+
+
+def _programming_claimant(name: str) -> str | None:
+    """A programming language whose Linguist extensions list ``name``'s extension, among those
+    a Pygments lexer claiming the extension names (Solidity for ``.sol``); else None."""
+    dot = name.rfind(".")
+    extension = name[dot:].lower() if dot > 0 else ""
+    for candidate in sorted(_lexer_names().get(extension, ())):
+        for language in dict.fromkeys((candidate, candidate.title())):
+            if _type(language) is not LanguageType.PROGRAMMING:
+                continue
+            listed = _enry().get_language_extensions(language)
+            if extension in (str(e).lower() for e in listed):
+                return language
+    return None
 
 
 @functools.lru_cache(maxsize=1 << 10)
@@ -199,7 +237,13 @@ def content_generated(path: str, head: bytes) -> bool:
 def languages_of(path: str) -> tuple[str, ...]:
     """Every language Linguist names for ``path`` by its file name or extension (several for
     ``.pl``: Perl, Raku, Prolog)."""
-    return tuple(str(x) for x in _enry().get_languages(path.rpartition("/")[2], b""))
+    name = path.rpartition("/")[2]
+    found = tuple(str(x) for x in _enry().get_languages(name, b""))
+    # A programming language go-enry's extension index leaves out (``_language``) is one more.
+    claimant = _programming_claimant(name) if len(found) == 1 else None
+    if claimant is not None and _type(found[0]) is LanguageType.DATA and claimant not in found:
+        return (*found, claimant)
+    return found
 
 
 def content_language(path: str, text: str) -> str | None:

@@ -34,7 +34,7 @@ from scoring.errors import ConfigError
 from scoring.linguist import language_of
 from scoring.paths import path_kinds
 
-__all__ = ["DraftedService", "Layout", "read_layout", "tracked_files"]
+__all__ = ["DraftedService", "Layout", "index_paths", "read_layout", "tracked_files"]
 
 # A folder that only wraps the code (src/acme/…): its children are the services.
 _WRAPPERS = frozenset({"src", "lib", "libs", "packages", "services", "apps", "cmd", "pkg"})
@@ -79,14 +79,32 @@ def history_paths(path: Path) -> list[str]:
     return sorted({p for p in names if p})
 
 
-def tracked_files(path: Path) -> list[str]:
-    """HEAD's tracked paths as they are (no quoting of non-ASCII names)."""
+# The index's mode of a submodule: a commit of another repository, not a file of this one.
+_GITLINK = "160000"
+
+
+def index_paths(path: Path) -> tuple[list[str], list[str]]:
+    """HEAD's tracked files as they are (no quoting of non-ASCII names), and apart from them
+    its submodules' paths: OpenZeppelin's ``lib/forge-std`` is another repository, and an
+    extensionless path read as code of an unknown language made ``lib/`` a service."""
     done = subprocess.run(
-        ["git", "-C", str(path), "ls-files", "-z"], capture_output=True, check=False
+        ["git", "-C", str(path), "ls-files", "--stage", "-z"], capture_output=True, check=False
     )
     if done.returncode != 0:
         raise ConfigError(f"{path} is not a git clone; pass the path of a local clone")
-    return [f for f in done.stdout.decode("utf-8", "replace").split("\0") if f]
+    files: list[str] = []
+    gitlinks: list[str] = []
+    for entry in done.stdout.decode("utf-8", "replace").split("\0"):
+        # ``<mode> <object> <stage>\t<path>``
+        meta, _, name = entry.partition("\t")
+        if name:
+            (gitlinks if meta.split(" ", 1)[0] == _GITLINK else files).append(name)
+    return files, gitlinks
+
+
+def tracked_files(path: Path) -> list[str]:
+    """HEAD's tracked files, its submodules left out (``index_paths``)."""
+    return index_paths(path)[0]
 
 
 def _key(name: str) -> str:

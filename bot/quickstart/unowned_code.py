@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.quickstart.build_layout import index_paths
 from bot.quickstart.build_output import is_build_output
 from scoring.paths import path_kinds
 
@@ -101,7 +102,9 @@ def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
         "--format=%x01%ct", "--name-only", f"--since={start.isoformat()}", "HEAD",
     )  # fmt: skip
     # A clone without a work tree lists no files: a bundle's map is then not seen beside it.
-    tracked = set((_git(path, "ls-files") or "").splitlines())
+    # A submodule's path is another repository's commit, no code of this one.
+    files, gitlinks = index_paths(path)
+    tracked, submodules = set(files), set(gitlinks)
     changes = unowned = 0
     folders: Counter[str] = Counter()
     within = False
@@ -109,7 +112,7 @@ def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
         if line.startswith("\x01"):
             within = int(line[1:]) > start.timestamp()
             continue
-        if not within or not line or not path_kinds(line).code:
+        if not within or not line or line in submodules or not path_kinds(line).code:
             continue
         if is_build_output(line, tracked):
             continue

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from scoring.code_lines import code_lines
 from scoring.linguist import (
     _MAY_BE_DOCUMENTATION,
     _MAY_BE_TEST,
@@ -41,6 +42,10 @@ from scoring.paths import path_kinds
         ("R/model.R", "R"),
         ("src/main.zig", "Zig"),
         ("build.sbt", "Scala"),
+        # go-enry's extension index names only a Gerber image's solder layer for these; the
+        # programming language Linguist lists them for wins by path.
+        ("contracts/token/ERC20/ERC20.sol", "Solidity"),
+        ("src/main.odin", "Odin"),
     ],
 )
 def test_languages_of_every_ecosystem_are_programming(path: str, language: str) -> None:
@@ -237,3 +242,19 @@ def test_the_words_before_go_enry_never_hide_its_verdict() -> None:
             assert not (folder and enry.is_documentation(folder + "/")), path
     # The words spare go-enry most paths, or they would cost more than they save.
     assert skipped > len(paths)
+
+
+def test_a_gerber_file_named_like_solidity_holds_no_code_by_its_text() -> None:
+    """A ``.sol`` file whose text is a Gerber image's holds no line of code, while a Solidity
+    contract's comments are no code and its statements are; ``.gbr`` stays data by path."""
+    contract = [
+        " pragma solidity ^0.8.20;",
+        "+/// @dev a token",
+        "+contract A {",
+        "+    uint x;",
+        "+}",
+    ]
+    assert code_lines("contracts/A.sol", [contract]) == (3, 0)
+    gerber = ["+G04 EAGLE Gerber RS-274X export*", "+G75*", "+%MOMM*%", "+%FSLAX34Y34*%", "+D10*"]
+    assert code_lines("board/pcb.sol", [gerber]) == (0, 0)
+    assert not path_kinds("board/pcb.gbr").code

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.quickstart.build_layout import index_paths
 from bot.quickstart.draft import ClonePlan, plan_clone, toml_for
 from data.config import parse_org_config
 from tests.data.sources.gitrepo import GitRepo
@@ -363,6 +364,24 @@ def test_a_folder_of_packages_each_built_on_its_own_is_one_service_per_package(
         "tokenizers": "tokenizers/**",
     }
     assert owner["bindings/python/src/lib.rs"] == "bindings-python"
+
+
+def test_a_folder_of_submodules_is_no_service_and_no_code_in_none(tmp_path: Path) -> None:
+    """A submodule's path (OpenZeppelin's ``lib/forge-std``) is another repository's commit:
+    ``lib/`` drafts no service, and a bump of it is no code left in none."""
+    repo = GitRepo(tmp_path / "clone")
+    repo.commit(
+        {"contracts/Token.sol": "contract Token {}\n", "scripts/gen.js": "module.exports = 1;\n"},
+        "Start",
+        T0,
+    )
+    for name, sha in [("lib/forge-std", "1" * 40), ("lib/erc4626-tests", "2" * 40)]:
+        repo.git("update-index", "--add", "--cacheinfo", f"160000,{sha},{name}")
+    repo.commit({}, "Add the submodules", T0 + timedelta(days=1))
+    plan, owner = _owners(repo)
+    assert dict(plan.services) == {"contracts": "contracts/**"}
+    assert owner["contracts/Token.sol"] == "contracts"
+    assert index_paths(repo.path)[1] == ["lib/erc4626-tests", "lib/forge-std"]
 
 
 def test_a_deno_workspace_is_one_service_per_member_named_by_its_deno_json(
