@@ -61,7 +61,8 @@ __all__ = [
 # COPYRIGHT, PATENTS, CREDITS, THANKS, TODO or OWNERS file is a project file, no code (Kong's
 # COPYRIGHT was code of an unknown language at its root); a LuaRocks rockspec is a manifest;
 # an extension go-enry's index gives a data language alone while a programming language lists
-# it too is that language's by path (every Solidity ``.sol`` contract was a Gerber image).
+# it too is that language's by path (every Solidity ``.sol`` contract was a Gerber image,
+# Starlark's ``.star`` STAR data); a Prisma schema and WebAssembly interface types are code.
 SCORER_VERSION = "18"
 
 

@@ -104,30 +104,29 @@ def _language(path: str) -> str | None:
 
 
 @functools.cache
-def _lexer_names() -> dict[str, frozenset[str]]:
-    """For each ``*.ext`` a Pygments lexer claims, the names it gives that language: the
-    candidates for a Linguist language listing the extension, which go-enry cannot list."""
-    names: dict[str, set[str]] = {}
-    for _module, name, aliases, patterns, _mimes in _mapping.LEXERS.values():
-        for pattern in patterns:
-            if pattern.startswith("*.") and not any(c in pattern[2:] for c in "*?[]"):
-                names.setdefault(pattern[1:].lower(), set()).update((name, *aliases))
-    return {extension: frozenset(n) for extension, n in names.items()}
+def _programming_extensions() -> dict[str, str]:
+    """Each extension a programming language of Linguist's lists, with that language (the
+    first by name where several do). go-enry lists no languages, so the names asked are those
+    Pygments gives its lexers and their aliases, which name most of Linguist's languages
+    (``starlark``); Linguist alone says which are programming and which extensions they list."""
+    names = {
+        n for _module, name, aliases, _patterns, _mimes in _mapping.LEXERS.values()
+        for n in (name, *aliases)
+    }  # fmt: skip
+    found: dict[str, str] = {}
+    for language in sorted({v for n in names for v in (n, n.title())}):
+        if _type(language) is not LanguageType.PROGRAMMING:
+            continue
+        for extension in _enry().get_language_extensions(language):
+            found.setdefault(str(extension).lower(), language)
+    return found
 
 
 def _programming_claimant(name: str) -> str | None:
-    """A programming language whose Linguist extensions list ``name``'s extension, among those
-    a Pygments lexer claiming the extension names (Solidity for ``.sol``); else None."""
+    """A programming language whose Linguist extensions list ``name``'s extension (Solidity
+    for ``.sol``, Starlark for ``.star``); else None."""
     dot = name.rfind(".")
-    extension = name[dot:].lower() if dot > 0 else ""
-    for candidate in sorted(_lexer_names().get(extension, ())):
-        for language in dict.fromkeys((candidate, candidate.title())):
-            if _type(language) is not LanguageType.PROGRAMMING:
-                continue
-            listed = _enry().get_language_extensions(language)
-            if extension in (str(e).lower() for e in listed):
-                return language
-    return None
+    return _programming_extensions().get(name[dot:].lower()) if dot > 0 else None
 
 
 @functools.lru_cache(maxsize=1 << 10)

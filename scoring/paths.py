@@ -237,7 +237,7 @@ _HAND_KEPT = re.compile(
 _SCHEMA_LANGUAGES = frozenset(
     {"SQL", "PLSQL", "PLpgSQL", "TSQL", "SQLPL", "GraphQL", "Protocol Buffer", "Thrift",
      "Cap'n Proto", "Avro IDL", "FlatBuffers", "Smithy", "OpenAPI Specification v2",
-     "OpenAPI Specification v3"}
+     "OpenAPI Specification v3", "Prisma", "WebAssembly Interface Type"}
 )  # fmt: skip
 # Build output a framework commits by convention: Phoenix's ``priv/static`` (its esbuild
 # bundles, the ``.js``, ``.cjs.js`` and ``.mjs`` of one client), and bundles named as such.

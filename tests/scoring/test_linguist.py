@@ -46,6 +46,7 @@ from scoring.paths import path_kinds
         # programming language Linguist lists them for wins by path.
         ("contracts/token/ERC20/ERC20.sol", "Solidity"),
         ("src/main.odin", "Odin"),
+        ("tools/build.star", "Starlark"),
     ],
 )
 def test_languages_of_every_ecosystem_are_programming(path: str, language: str) -> None:
@@ -78,7 +79,10 @@ def test_configuration_and_data_are_no_code(path: str) -> None:
     assert not path_kinds(path).code
 
 
-@pytest.mark.parametrize("path", ["db/queries/users.sql", "proto/api/v1/user.proto"])
+@pytest.mark.parametrize(
+    "path",
+    ["db/queries/users.sql", "proto/api/v1/user.proto", "prisma/schema.prisma", "wit/host.wit"],
+)
 def test_schema_and_query_languages_are_code(path: str) -> None:
     """SQL and schema languages, typed as data by Linguist, ship and are read as code."""
     assert path_kinds(path).code
