@@ -62,7 +62,8 @@ __all__ = [
 # COPYRIGHT was code of an unknown language at its root); a LuaRocks rockspec is a manifest;
 # an extension go-enry's index gives a data language alone while a programming language lists
 # it too is that language's by path (every Solidity ``.sol`` contract was a Gerber image,
-# Starlark's ``.star`` STAR data); a Prisma schema and WebAssembly interface types are code.
+# Starlark's ``.star`` STAR data); a Prisma schema and WebAssembly interface types are code;
+# Storybook's stories are examples, its settings and static build no code.
 SCORER_VERSION = "18"
 
 

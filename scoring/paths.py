@@ -93,7 +93,9 @@ _TEST_NAME = re.compile(
 _ASIDE = re.compile(
     r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
     r"|_?examples?|_?samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox|website|_?site)/"
-    r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$)",
+    r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$"
+    # Storybook's stories (``Button.stories.tsx``): a component's examples, which no build ships.
+    r"|[^/]*\.stor(?:y|ies)\.(?:[cm]?[jt]sx?|mdx|svelte|vue)$)",
 )
 
 # Not hand-written code a reviewer reads, beyond tests and ``_ASIDE``: test data and snapshots,
@@ -105,6 +107,7 @@ _ASIDE = re.compile(
 _NOT_CODE = re.compile(
     r"^/changelogs?/|/(?:(test-data|__snapshots__|documentation|newsfragments|changelog\.d|\.changeset"
     r"|\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.vscode|\.idea|\.husky"
+    r"|\.storybook"
     r"|\.ci|\.azure-pipelines|src/site|src/changes)/"
     r"|(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying"
     r"|notice|authors|contributors|contributing|code_of_conduct|security|maintainers"
@@ -230,7 +233,7 @@ _TEST_DATA_DIR = re.compile(
 # riskbrief keeps them as configuration, not as generated files.
 _HAND_KEPT = re.compile(
     r"/(?:\.github|\.gitlab|\.circleci|\.buildkite|\.vscode|\.idea|\.devcontainer|\.husky"
-    r"|\.azure-pipelines|\.ci)/|/\.[^/]+$|/(?:jenkinsfile|vagrantfile)$"
+    r"|\.storybook|\.azure-pipelines|\.ci)/|/\.[^/]+$|/(?:jenkinsfile|vagrantfile)$"
 )
 # Schema and query languages Linguist types as data: what they declare ships (a query, an
 # API's messages), so riskbrief reads them as code.
@@ -243,6 +246,8 @@ _SCHEMA_LANGUAGES = frozenset(
 # bundles, the ``.js``, ``.cjs.js`` and ``.mjs`` of one client), and bundles named as such.
 _BUILD_OUTPUT = re.compile(
     r"/priv/static/(?:[^/]+/)*[^/]+\.(?:m?js|cjs|css)$"
+    # A Storybook's static build, committed to publish it.
+    r"|/storybook-static/"
     r"|\.(?:bundle|umd|esm|cjs|iife)\.m?js$"
     # Every source map, whatever its bundle's extension (Linguist knows ``.js.map`` and
     # ``.css.map`` only; an ``.mjs.map`` is as generated).

@@ -307,6 +307,27 @@ def test_a_developers_shell_and_linters_or_test_runners_settings_are_no_code(
 
 
 @pytest.mark.parametrize(
+    ("path", "aside", "generated"),
+    [
+        ("src/components/Button.stories.tsx", True, False),
+        ("src/Button.story.js", True, False),
+        ("docs/Intro.stories.mdx", True, False),
+        (".storybook/preview.tsx", False, False),
+        ("storybook-static/main.js", False, True),
+    ],
+)
+def test_storybook_stories_are_examples_and_its_settings_and_build_no_code(
+    path: str, aside: bool, generated: bool
+) -> None:
+    """A Storybook story is a component's example, its ``.storybook/`` settings are a tool's
+    and its static build is generated: none is code, while a ``stories`` feature's is."""
+    kinds = path_kinds(path)
+    assert not kinds.code
+    assert (kinds.aside, kinds.generated) == (aside, generated)
+    assert path_kinds("src/features/stories/Feed.tsx").code
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "src/history.go",
