@@ -40,8 +40,11 @@ class Declared:
 # What a reader answers: the modules, and which build said so.
 Modules = tuple[list[Declared], str]
 
-# A Gradle settings file's ``include(":a", ":b:c")`` / ``include ':a', ':b'`` names.
-_GRADLE_INCLUDE = re.compile(r"^\s*include\b(.*)$", re.MULTILINE)
+# A Gradle settings file's ``include(":a", ":b:c")`` / ``include ':a', ':b'`` call: its
+# arguments run to the closing parenthesis, over lines in the Kotlin DSL's usual
+# ``include(\n  ":a",\n  ":b",\n)``, or in Groovy's form to the end of a line not ending in a comma.
+_GRADLE_INCLUDE = re.compile(r"^\s*include\b\s*(\()?", re.MULTILINE)
+_GRADLE_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 _GRADLE_NAME = re.compile(r"[\"']:?([\w.:-]+)[\"']")
 _GO_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)", re.MULTILINE)
 
@@ -122,10 +125,23 @@ def _maven_modules(path: Path, pom: str, folder: str = "", depth: int = 0) -> li
 
 
 def _gradle_modules(text: str) -> list[str]:
-    """The folders of a Gradle settings file's ``include`` lines (``:a:b`` is ``a/b``)."""
+    """The folders of a Gradle settings file's ``include`` calls (``:a:b`` is ``a/b``), a
+    module commented out not among them."""
+    text = _GRADLE_COMMENT.sub("", text)
     names: list[str] = []
     for match in _GRADLE_INCLUDE.finditer(text):
-        names += [n.replace(":", "/") for n in _GRADLE_NAME.findall(match.group(1))]
+        start = match.end()
+        if match.group(1):
+            end = text.find(")", start)
+        else:
+            end = start
+            while (line_end := text.find("\n", end)) >= 0 and text[end:line_end].rstrip().endswith(
+                ","
+            ):
+                end = line_end + 1
+            end = text.find("\n", end)
+        arguments = text[start : end if end >= 0 else len(text)]
+        names += [n.replace(":", "/") for n in _GRADLE_NAME.findall(arguments)]
     return names
 
 

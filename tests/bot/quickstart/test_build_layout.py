@@ -549,6 +549,34 @@ def test_a_nested_module_named_as_tests_is_out_of_the_service_around_it(tmp_path
     assert owner["retrofit/test-helpers/src/main/java/Helper.java"] == "-"
 
 
+@pytest.mark.parametrize(
+    "settings",
+    [
+        # The Kotlin DSL's usual call over lines (kotlinpoet's), a module commented out in it.
+        'include(\n  ":kotlinpoet",\n  // ":old",\n  ":interop:ksp",\n)\n'
+        'includeBuild("build-logic")\n',
+        # Groovy's, carried over a line by its trailing comma.
+        "include ':kotlinpoet',\n        ':interop:ksp'\n",
+    ],
+)
+def test_a_gradle_include_over_lines_names_every_module(tmp_path: Path, settings: str) -> None:
+    """An ``include`` whose modules run over several lines names each of them, and none that
+    a comment holds or ``includeBuild`` names."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "settings.gradle.kts": settings,
+            "kotlinpoet/src/main/kotlin/TypeSpec.kt": "class TypeSpec\n",
+            "interop/ksp/src/main/kotlin/Ksp.kt": "class Ksp\n",
+            "old/src/main/kotlin/Old.kt": "class Old\n",
+            "build-logic/src/main/kotlin/Conventions.kt": "class Conventions\n",
+        },
+    )
+    assert plan.found_by == "Gradle settings.gradle.kts include"
+    assert dict(plan.services) == {"kotlinpoet": "kotlinpoet/**", "ksp": "interop/ksp/**"}
+    assert owner["interop/ksp/src/main/kotlin/Ksp.kt"] == "ksp"
+
+
 def test_gradle_test_source_sets_are_out_of_their_module(tmp_path: Path) -> None:
     """A Gradle module's test source sets (``src/test``, Kotlin Multiplatform's ``jvmTest`` and
     ``commonTest``, Android's ``androidUnitTest``, ``testFixtures``) are in no service; its
