@@ -73,15 +73,43 @@ def _script_folder(files: list[str], tracked: set[str]) -> str | None:
         folder = f"{folder}/{below.pop()}"
 
 
+# The fields by which a package.json publishes a library or a command.
+_PUBLISHES = ("files", "main", "module", "exports", "bin", "types", "typings")
+# Monorepo tools' own files: their projects are packages, though no workspace names them.
+_MONOREPO_FILES = ("lerna.json", "nx.json", "angular.json", "rush.json", "turbo.json")
+
+
+def _application(data: dict[str, Any], files: list[str]) -> bool:
+    """Whether the root package.json is an application's (a Next.js or Vite app, a Node
+    server): it publishes nothing, installs runtime ``dependencies``, and is the clone's only
+    package (no monorepo tool's file, no package.json in a folder that may be a service)."""
+    dependencies = data.get("dependencies")
+    if any(data.get(k) for k in _PUBLISHES) or not isinstance(dependencies, dict):
+        return False
+    if not dependencies or any(f in files for f in _MONOREPO_FILES):
+        return False
+    return not any(
+        f.endswith("/package.json") and "node_modules/" not in f and kept(f.rpartition("/")[0])
+        for f in files
+    )
+
+
 def npm_package(path: Path, files: list[str]) -> Modules | None:
     """A root package.json of one package (no workspaces): one module named after the package
     (its scope left out), the code its ``files`` publishes (folders and code files; express's
     ``lib/`` and ``index.js``), else the folder of its ``source`` or ``main`` file; None when
     neither names code the clone tracks. What a build wrote is never the module's: a package
     that publishes only its build (``priv/static/*``, ``dist/``) is the folder holding its
-    hand-written scripts. Tried last: a package.json beside another build is its tooling."""
-    data = _package_json(path, files)
+    hand-written scripts. An application's package.json (``_application``) is one module of
+    the whole clone, as a Rack application's Gemfile is. Tried last: a package.json beside
+    another build is its tooling."""
+    data = _package_json(path, files, named=False)
     if data is None:
+        return None
+    if _application(data, files):
+        name = str(data.get("name") or "").rsplit("/", 1)[-1] or None
+        return [Declared("", name)], "an npm application (package.json)"
+    if not data.get("name"):
         return None
     tracked = set(files)
     entries = string_list(data.get("files"))
@@ -108,15 +136,16 @@ def npm_package(path: Path, files: list[str]) -> Modules | None:
     return [Declared(folders[0].removesuffix("/**"), name, more)], "the npm package (package.json)"
 
 
-def _package_json(path: Path, files: list[str]) -> dict[str, Any] | None:
-    """The root package.json of one named package (no workspaces), or None."""
+def _package_json(path: Path, files: list[str], named: bool = True) -> dict[str, Any] | None:
+    """The root package.json of one package (no workspaces), or None; with ``named``, only
+    of one that has a name."""
     if "package.json" not in files:
         return None
     try:
         data = json.loads(show(path, "package.json") or "null")
     except ValueError:
         return None
-    if not isinstance(data, dict) or data.get("workspaces") or not data.get("name"):
+    if not isinstance(data, dict) or data.get("workspaces") or (named and not data.get("name")):
         return None
     return data
 

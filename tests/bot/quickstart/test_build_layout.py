@@ -384,6 +384,52 @@ def test_a_folder_of_submodules_is_no_service_and_no_code_in_none(tmp_path: Path
     assert index_paths(repo.path)[1] == ["lib/erc4626-tests", "lib/forge-std"]
 
 
+def test_an_npm_application_is_one_service_of_the_whole_clone(tmp_path: Path) -> None:
+    """A root package.json that publishes nothing and installs runtime dependencies (a
+    Next.js app) is one application: one service of the whole clone, its tests in none."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "package.json": '{"private": true, "dependencies": {"next": "15", "react": "19"}}',
+            "app/page.tsx": "export default function Page() { return null; }\n",
+            "components/cart.tsx": "export const Cart = 1;\n",
+            "lib/shopify.ts": "export const shop = 1;\n",
+            "next.config.ts": "export default {};\n",
+            "e2e/cart.spec.ts": "test('a', () => {});\n",
+        },
+    )
+    assert plan.found_by == "an npm application (package.json)"
+    assert dict(plan.services) == {"clone": "**"}
+    assert owner["lib/shopify.ts"] == owner["app/page.tsx"] == "clone"
+    assert owner["e2e/cart.spec.ts"] == "-"
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        {"nx.json": "{}"},
+        {"apps/admin/package.json": '{"name": "admin"}'},
+        {"package.json": '{"private": true, "devDependencies": {"eslint": "9"}}'},
+    ],
+)
+def test_a_monorepo_or_a_tooling_package_json_is_no_application(
+    tmp_path: Path, more: dict[str, str]
+) -> None:
+    """A monorepo tool's file, another package in a folder, or only development dependencies
+    keep the clone's top-level folders as its services."""
+    plan, _owner = _plan(
+        tmp_path / "clone",
+        {
+            "package.json": '{"private": true, "dependencies": {"react": "19"}}',
+            "apps/web/page.tsx": "export const a = 1;\n",
+            "libs/ui/button.tsx": "export const b = 1;\n",
+            **more,
+        },
+    )
+    assert plan.found_by != "an npm application (package.json)"
+    assert len(plan.services) > 1
+
+
 def test_a_deno_workspace_is_one_service_per_member_named_by_its_deno_json(
     tmp_path: Path,
 ) -> None:
