@@ -1,9 +1,10 @@
 """The code modules a clone's JVM, JavaScript, Go and Python build files declare, read at HEAD.
 
 Maven ``<modules>`` (an aggregator's own modules opened), Gradle ``include``, a single Maven
-or Gradle module's ``src/main``, npm/pnpm/yarn and Deno workspaces, Go modules and Python
-packages under ``src/`` or the root. Modules named as tests, docs, examples and the like are
-left out here, so every reader answers only the modules that are services.
+or Gradle module's ``src/main``, npm/pnpm/yarn and Deno workspaces, Go modules, a uv
+workspace's members and Python packages under ``src/`` or the root. Modules named as tests,
+docs, examples and the like are left out here, so every reader answers only the modules that
+are services.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -256,6 +258,37 @@ def _go_modules(path: Path, files: list[str], tracked: set[str]) -> Modules | No
     return [*found, root], "Go modules (go.mod)"
 
 
+def _uv_members(path: Path, files: list[str]) -> list[Declared]:
+    """A root uv workspace's members (``[tool.uv.workspace]``'s ``members`` globs, less its
+    ``exclude``), each named as its pyproject.toml's ``[project]`` names it."""
+    try:
+        root = tomllib.loads(show(path, "pyproject.toml") or "")
+    except tomllib.TOMLDecodeError:
+        return []
+    tool = root.get("tool")
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    space = uv.get("workspace") if isinstance(uv, dict) else None
+    if not isinstance(space, dict):
+        return []
+    # A hand-edited file may hold anything there: only lists of strings name members.
+    members, exclude = (
+        [g for g in v if isinstance(g, str)] if isinstance(v, list) else []
+        for v in (space.get("members"), space.get("exclude"))
+    )
+    globs = [*members, *(f"!{g.strip().removeprefix('./')}" for g in exclude)]
+    out: list[Declared] = []
+    for folder in _workspace_members(files, globs, ("pyproject.toml",)):
+        if not kept(folder):
+            continue
+        try:
+            project = tomllib.loads(show(path, f"{folder}/pyproject.toml") or "").get("project")
+        except tomllib.TOMLDecodeError:
+            project = None
+        name = project.get("name") if isinstance(project, dict) else None
+        out.append(Declared(folder, name if isinstance(name, str) and name else None))
+    return out
+
+
 def _python_packages(files: list[str]) -> list[str]:
     """Python packages (an ``__init__.py``) right under ``src/``, else right under the root."""
     for prefix in ("src/", ""):
@@ -302,6 +335,8 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         return found, "deno.json workspace"
     if (go := _go_modules(path, files, tracked)) is not None:
         return go
+    if "pyproject.toml" in tracked and (found := _uv_members(path, files)):
+        return found, "uv workspace (pyproject.toml)"
     if found := _folders(_python_packages(files)):
         return found, "Python packages"
     return None

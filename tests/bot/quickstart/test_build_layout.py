@@ -430,6 +430,29 @@ def test_a_monorepo_or_a_tooling_package_json_is_no_application(
     assert len(plan.services) > 1
 
 
+def test_a_uv_workspace_is_one_service_per_member_named_by_its_project(tmp_path: Path) -> None:
+    """A root pyproject.toml's ``[tool.uv.workspace]`` names its members: each is keyed by its
+    ``[project]`` name, an excluded member and an examples member are none."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "pyproject.toml": '[project]\nname = "agent"\n[tool.uv.workspace]\n'
+            'members = ["agent_slim", "libs/*", "examples"]\nexclude = ["libs/old"]\n',
+            "agent_slim/pyproject.toml": '[project]\nname = "agent-slim"\n',
+            "agent_slim/agent/__init__.py": "A = 1\n",
+            "libs/graph/pyproject.toml": '[project]\nname = "agent-graph"\n',
+            "libs/graph/graph/__init__.py": "G = 1\n",
+            "libs/old/pyproject.toml": '[project]\nname = "old"\n',
+            "libs/old/old/__init__.py": "O = 1\n",
+            "examples/pyproject.toml": '[project]\nname = "examples"\n',
+            "examples/demo.py": "print(1)\n",
+        },
+    )
+    assert plan.found_by == "uv workspace (pyproject.toml)"
+    assert dict(plan.services) == {"agent-slim": "agent_slim/**", "agent-graph": "libs/graph/**"}
+    assert owner["libs/graph/graph/__init__.py"] == "agent-graph"
+
+
 def test_a_deno_workspace_is_one_service_per_member_named_by_its_deno_json(
     tmp_path: Path,
 ) -> None:
