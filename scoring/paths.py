@@ -208,7 +208,9 @@ _HANDLESS = re.compile(
     r"|/(?:uv\.lock|poetry\.lock|pipfile\.lock|pdm\.lock|package-lock\.json"
     r"|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|cargo\.lock"
     r"|go\.sum|go\.work\.sum|gemfile\.lock|composer\.lock|gradle\.lockfile|podfile\.lock"
-    r"|pubspec\.lock|mix\.lock|flake\.lock|packages\.lock\.json|package\.resolved)$"
+    r"|pubspec\.lock|mix\.lock|flake\.lock|packages\.lock\.json|package\.resolved"
+    # Yarn Plug'n'Play's loader, written by ``yarn install`` beside its lock file.
+    r"|\.pnp\.c?js|\.pnp\.loader\.mjs)$"
     # Minified (*.min.js, *.min.css, …), compiled and packed output, source maps.
     r"|\.min\.[^/]+$|\.(?:js\.map|css\.map|pb\.go|g\.dart|phar|designer\.cs|g\.cs|g\.i\.cs)$"
     r"|_pb2(?:_grpc)?\.pyi?$|\.generated\.[^/]+$"

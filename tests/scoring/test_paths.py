@@ -314,13 +314,16 @@ def test_a_developers_shell_and_linters_or_test_runners_settings_are_no_code(
         ("docs/Intro.stories.mdx", True, False),
         (".storybook/preview.tsx", False, False),
         ("storybook-static/main.js", False, True),
+        (".pnp.cjs", False, True),
+        (".pnp.loader.mjs", False, True),
     ],
 )
 def test_storybook_stories_are_examples_and_its_settings_and_build_no_code(
     path: str, aside: bool, generated: bool
 ) -> None:
     """A Storybook story is a component's example, its ``.storybook/`` settings are a tool's
-    and its static build is generated: none is code, while a ``stories`` feature's is."""
+    and its static build is generated, as Yarn's Plug'n'Play loader is: none is code, while a
+    ``stories`` feature's is."""
     kinds = path_kinds(path)
     assert not kinds.code
     assert (kinds.aside, kinds.generated) == (aside, generated)
