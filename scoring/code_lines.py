@@ -111,7 +111,13 @@ def _lexer(name: str) -> Lexer | None:
     dot = name.rfind(".")
     if dot <= 0 or _WHOLE_NAMES.match(name):
         return _lexer_by(name)
-    return _lexer_by(f"_{name[dot:]}")
+    extension = name[dot:]
+    return _lexer_by(f"_{_COMPONENT_STAND_INS.get(extension.lower(), extension)}")
+
+
+# Single-file components Pygments has no lexer for, read by the one it has for Vue's: markup
+# with a ``<script>`` and a ``<style>``, whose script's and markup's comments are no code.
+_COMPONENT_STAND_INS = {".svelte": ".vue"}
 
 
 @dataclass(frozen=True)

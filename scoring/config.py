@@ -57,7 +57,8 @@ __all__ = [
 # (``com/example/demo`` and ``com/google/samples/apps`` made an application's code examples);
 # a folder named for samples by a word of it (``retrofit-samples``) holds examples.
 # 18: a Vue component's hunk inside its ``<script>`` is lexed as the script (its comments
-# were the markup's text, so code: a "comments only" change of 28 files scored high); a
+# were the markup's text, so code: a "comments only" change of 28 files scored high), and a
+# Svelte component by Vue's lexer (Pygments has none: its every non-blank line was code); a
 # COPYRIGHT, PATENTS, CREDITS, THANKS, TODO or OWNERS file is a project file, no code (Kong's
 # COPYRIGHT was code of an unknown language at its root); a LuaRocks rockspec is a manifest;
 # an extension go-enry's index gives a data language alone while a programming language lists

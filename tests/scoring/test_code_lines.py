@@ -261,6 +261,15 @@ def test_comments_in_a_vue_components_script_are_no_code() -> None:
     assert code_lines("src/components/List.vue", [template]) == (1, 0)
 
 
+def test_a_svelte_component_is_read_as_a_vue_one() -> None:
+    """Pygments has no Svelte lexer: a Svelte component's script comments and markup's HTML
+    comments are no code, as a Vue component's are, and its statements and tags are."""
+    script = ["   let count = 0;", "+  // doubles it", "+  const double = () => count * 2;"]
+    assert code_lines("src/lib/Counter.svelte", [script]) == (1, 0)
+    markup = [" <main>", "+  <!-- the counter -->", "+  <button>{count}</button>", " </main>"]
+    assert code_lines("src/lib/Counter.svelte", [markup]) == (1, 0)
+
+
 def test_c_lines_starting_with_a_dereference_stay_code() -> None:
     """``*p = 1;`` lines are C code, not a comment's continuation lines."""
     assert code_lines("src/main.c", [[" *p = 1;", "-*q = 2;", "+*q = 3;"]]) == (1, 1)
