@@ -93,14 +93,26 @@ def _language(path: str) -> str | None:
     by_extension = _enry().get_language_by_extension(path).language
     if not by_extension:
         return None
-    if _type(str(by_extension)) is LanguageType.DATA:
+    language = str(by_extension)
+    if _type(language) is LanguageType.DATA and not _longer_extension(path, language):
         # go-enry's index of extensions names one data language for ``.sol`` (a Gerber
         # image's solder layer) though Linguist's Solidity lists ``.sol`` too: every Solidity
         # contract was data, no code in any service. A programming language that lists the
         # extension wins by path; a source that reads the text still tells a Gerber file by
         # its content (``scoring.lexer_choice``).
-        return _programming_claimant(path) or str(by_extension)
-    return str(by_extension)
+        return _programming_claimant(path) or language
+    return language
+
+
+def _longer_extension(name: str, language: str) -> bool:
+    """Whether ``language`` claims ``name`` by an extension of two parts or more, longer than
+    its last (Gradle's ``.gradle.kts`` build scripts, not Kotlin's ``.kts``)."""
+    last = name[name.rfind(".") :].lower()
+    lowered = name.lower()
+    return any(
+        len(e) > len(last) and lowered.endswith(str(e).lower())
+        for e in _enry().get_language_extensions(language)
+    )
 
 
 @functools.cache

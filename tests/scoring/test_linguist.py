@@ -72,10 +72,20 @@ def test_bundles_vendored_and_built_files_are_generated(path: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["pyproject.toml", "setup.cfg", "tox.ini", ".pre-commit-config.yaml", "config.yml"]
+    "path",
+    [
+        "pyproject.toml",
+        "setup.cfg",
+        "tox.ini",
+        ".pre-commit-config.yaml",
+        "config.yml",
+        "settings.gradle.kts",
+        "gradle/publishing.gradle.kts",
+    ],
 )
 def test_configuration_and_data_are_no_code(path: str) -> None:
-    """Configuration and data files (Linguist's data type) hold no lines of code."""
+    """Configuration and data files (Linguist's data type) hold no lines of code, a Gradle
+    script's ``.gradle.kts`` read as Linguist names it whole, not as Kotlin's ``.kts``."""
     assert not path_kinds(path).code
 
 
