@@ -238,7 +238,9 @@ def _guessed(
     opened: list[tuple[str, str]] = []
     for d in folders:
         inner = _packages_in(f"{prefix}{d}/", code, files)
-        opened += [(f"{d}/{i}", i if d in _WRAPPERS else f"{d}-{i}") for i in inner] or [(d, d)]
+        opened += [(f"{d}/{i}", i if d.lower() in _WRAPPERS else f"{d}-{i}") for i in inner] or [
+            (d, d)
+        ]
     folders = [d for d, _ in opened]
     keys: list[str] = []
     for d, name in opened:

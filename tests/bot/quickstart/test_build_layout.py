@@ -355,9 +355,16 @@ def test_a_folder_of_packages_each_built_on_its_own_is_one_service_per_package(
             "plugins/a/index.js": "module.exports = 1;\n",
             "plugins/b/index.js": "module.exports = 2;\n",
             "plugins/c/index.js": "module.exports = 3;\n",
+            # Swift's local packages of an Xcode app: ``Packages/`` only wraps them.
+            "Packages/Account/Package.swift": "// swift-tools-version:5.9\n",
+            "Packages/Account/Sources/Account/View.swift": "struct V {}\n",
+            "Packages/Timeline/Package.swift": "// swift-tools-version:5.9\n",
+            "Packages/Timeline/Sources/Timeline/List.swift": "struct L {}\n",
         },
     )
     assert dict(plan.services) == {
+        "account": "Packages/Account/**",
+        "timeline": "Packages/Timeline/**",
         "bindings-node": "bindings/node/**",
         "bindings-python": "bindings/python/**",
         "plugins": "plugins/**",
