@@ -64,7 +64,8 @@ __all__ = [
 # an extension go-enry's index gives a data language alone while a programming language lists
 # it too is that language's by path (every Solidity ``.sol`` contract was a Gerber image,
 # Starlark's ``.star`` STAR data); a Prisma schema and WebAssembly interface types are code;
-# Storybook's stories are examples, its settings and static build no code.
+# Storybook's stories are examples, its settings and static build no code; a manifest in CI's
+# own folders (``.github/workflows/requirements.txt``) ships nothing.
 SCORER_VERSION = "18"
 
 

@@ -237,6 +237,8 @@ _HAND_KEPT = re.compile(
     r"/(?:\.github|\.gitlab|\.circleci|\.buildkite|\.vscode|\.idea|\.devcontainer|\.husky"
     r"|\.storybook|\.azure-pipelines|\.ci)/|/\.[^/]+$|/(?:jenkinsfile|vagrantfile)$"
 )
+# CI's own folders: what a manifest there installs runs CI, not the product.
+_CI_FOLDER = re.compile(r"/(?:\.github|\.gitlab|\.circleci|\.buildkite|\.azure-pipelines|\.ci)/")
 # Schema and query languages Linguist types as data: what they declare ships (a query, an
 # API's messages), so riskbrief reads them as code.
 _SCHEMA_LANGUAGES = frozenset(
@@ -338,7 +340,13 @@ def path_kinds(path: str) -> PathKinds:
     project_file = _NOT_CODE.search(folders) is not None
     asset = _ASSET.fullmatch(name) is not None
     infra = not aside and named_infra
-    aside_any = test or aside or (manifest and dev_requirements(slashed))
+    # A manifest CI installs from (``.github/workflows/requirements.txt`` for a docs build)
+    # pins the build machine's tools, not what ships.
+    aside_any = (
+        test
+        or aside
+        or (manifest and (dev_requirements(slashed) or _CI_FOLDER.search(slashed) is not None))
+    )
     return PathKinds(
         migration=migration,
         test=test,

@@ -511,6 +511,9 @@ def test_a_manifest_is_no_code_but_stays_a_manifest(path: str) -> None:
         ("requirements/tests", True),
         ("requirements/docs", True),
         ("requirements/base", False),
+        # What CI installs from its own folder (sqldelight's docs build) runs CI only.
+        (".github/workflows/requirements.txt", True),
+        (".gitlab/ci/package.json", True),
     ],
 )
 def test_a_requirements_file_named_for_development_ships_nothing(path: str, aside: bool) -> None:
