@@ -124,13 +124,15 @@ _NOT_CODE = re.compile(
     r"|clang-format|clang-tidy|rubocop\.yml|golangci\.ya?ml|codecov\.ya?ml"
     r"|pre-commit-config\.yaml|pre-commit-hooks\.yaml|readthedocs\.ya?ml|travis\.yml"
     r"|gitlab-ci\.yml|drone\.yml|cirrus\.yml|appveyor\.yml|(eslintrc|prettierrc"
-    r"|stylelintrc|markdownlint)(\.[^/]*)?)$"
+    r"|stylelintrc|markdownlint|lintstagedrc|commitlintrc|mocharc|nycrc|c8rc|releaserc|huskyrc"
+    r"|czrc|versionrc|textlintrc|remarkrc|ncurc|size-limit)(\.[^/]*)?)$"
     r"|(appveyor|codecov|azure-pipelines|bitbucket-pipelines|mkdocs)\.ya?ml$"
     r"|(tox|mypy|pytest)\.ini$|(conftest|noxfile)\.py$|manifest\.in$|jenkinsfile$"
     # A developer's shell, linters' and test runners' settings as code: nothing ships (vite's or
     # webpack's config shapes what ships: code).
     r"|(devenv|shell)\.nix$|devenv\.ya?ml$|(eslint|prettier|stylelint|commitlint|lint-staged"
-    r"|markdownlint|jest|vitest|playwright|cypress|karma)\.conf(ig)?(\.[a-z]+)?"
+    r"|markdownlint|jest|vitest|playwright|cypress|karma|mocha|ava|nyc|wdio|wallaby|stryker"
+    r"|release|renovate|knip|syncpack|danger)\.conf(ig)?(\.[a-z]+)?"
     r"\.(js|cjs|mjs|ts|cts|mts|json|ya?ml)$"
     r"|[^/]*\.(txt|textile|org|pod|adoc|asciidoc|1|5|8|man)$)",
 )

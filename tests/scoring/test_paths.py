@@ -290,12 +290,20 @@ def test_perls_t_folders_and_t_files_are_tests(path: str, test: bool) -> None:
         ("playwright.config.ts", False),
         ("karma.conf.js", False),
         ("VERSION", False),
+        # Release, dependency-update and test tools' settings, as files or rc dotfiles (scorer 18).
+        (".lintstagedrc.js", False),
+        (".mocharc.cjs", False),
+        ("release.config.js", False),
+        ("renovate.config.js", False),
+        ("wdio.conf.ts", False),
         # A build's settings shape what ships, and a package's version module is its code.
         ("vite.config.ts", True),
         ("webpack.config.js", True),
         ("flake.nix", True),
         ("src/version.py", True),
         ("lib/jest.js", True),
+        ("release.py", True),
+        ("lib/danger.js", True),
     ],
 )
 def test_a_developers_shell_and_linters_or_test_runners_settings_are_no_code(
