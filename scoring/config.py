@@ -65,7 +65,8 @@ __all__ = [
 # it too is that language's by path (every Solidity ``.sol`` contract was a Gerber image,
 # Starlark's ``.star`` STAR data); a Prisma schema and WebAssembly interface types are code;
 # Storybook's stories are examples, its settings and static build no code; a manifest in CI's
-# own folders (``.github/workflows/requirements.txt``) ships nothing.
+# own folders (``.github/workflows/requirements.txt``) ships nothing; release, dependency-update
+# and test tools' settings written as code (``release.config.js``, ``.mocharc.cjs``) are no code.
 SCORER_VERSION = "18"
 
 
