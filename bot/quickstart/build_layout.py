@@ -130,12 +130,14 @@ _PACKAGE_MANIFEST = re.compile(
 )
 
 
-def _packages_in(folder: str, code: list[str], files: list[str]) -> list[str]:
-    """The folders right inside ``folder`` (``bindings/``) that are packages of their own (a
-    build manifest at their top) holding code, when there are two at least and they hold all
-    of its code, none of it loose in ``folder`` itself; else none."""
+def _packages_in(folder: str, code: list[str], files: list[str], depth: int = 0) -> list[str]:
+    """The folders inside ``folder`` (``bindings/``) that are packages of their own (a build
+    manifest at their top) holding code, relative to it, when there are two at least and they
+    hold all of its code, none of it loose in ``folder`` itself; else none. A child with no
+    manifest whose code all sits in packages in turn (langchain's ``libs/partners/``) is opened
+    too, two levels at most."""
     inner = _code_folders(code, folder)
-    if len(inner) < 2 or any("/" not in f[len(folder) :] for f in code if f.startswith(folder)):
+    if not inner or any("/" not in f[len(folder) :] for f in code if f.startswith(folder)):
         return []
     built = {
         f[len(folder) :].split("/", 1)[0]
@@ -145,8 +147,24 @@ def _packages_in(folder: str, code: list[str], files: list[str]) -> list[str]:
         and _PACKAGE_MANIFEST.fullmatch(f.rpartition("/")[2])
     }
     held = {f[len(folder) :].split("/", 1)[0] for f in code if f.startswith(folder)}
-    # Code in a child that is no package, or that is no service (tests), keeps the folder whole.
-    return inner if held <= built and set(inner) == held else []
+    # Code in a child that is no service (tests) keeps the folder whole.
+    if set(inner) != held:
+        return []
+    found: list[str] = []
+    for child in inner:
+        deeper = (
+            []
+            if child in built or depth >= 2
+            else (_packages_in(f"{folder}{child}/", code, files, depth + 1))
+        )
+        if child in built:
+            found.append(child)
+        elif deeper:
+            found += [f"{child}/{p}" for p in deeper]
+        else:
+            # Code in a child that is no package keeps the folder whole.
+            return []
+    return found if len(found) >= 2 else []
 
 
 def _code_folders(code: list[str], prefix: str) -> list[str]:

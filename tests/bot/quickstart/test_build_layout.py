@@ -339,8 +339,9 @@ def test_a_folder_of_packages_each_built_on_its_own_is_one_service_per_package(
     tmp_path: Path,
 ) -> None:
     """Without a root build, a top folder whose code all sits in packages with a manifest of
-    their own (tokenizers' ``bindings/python`` and ``bindings/node``) is a service per package,
-    named with the folder's name; one holding code outside its packages stays whole."""
+    their own (tokenizers' ``bindings/python`` and ``bindings/node``, langchain's
+    ``libs/partners/*`` a level deeper) is a service per package, named with the folder's name
+    unless it only wraps them; one holding code outside its packages stays whole."""
     plan, owner = _plan(
         tmp_path / "clone",
         {
@@ -355,6 +356,13 @@ def test_a_folder_of_packages_each_built_on_its_own_is_one_service_per_package(
             "plugins/a/index.js": "module.exports = 1;\n",
             "plugins/b/index.js": "module.exports = 2;\n",
             "plugins/c/index.js": "module.exports = 3;\n",
+            # Python's packages, some a level deeper (langchain's libs/partners/*).
+            "libs/core/pyproject.toml": '[project]\nname = "core"\n',
+            "libs/core/core/__init__.py": "C = 1\n",
+            "libs/partners/openai/pyproject.toml": '[project]\nname = "openai"\n',
+            "libs/partners/openai/openai_x/__init__.py": "O = 1\n",
+            "libs/partners/anthropic/pyproject.toml": '[project]\nname = "anthropic"\n',
+            "libs/partners/anthropic/anthropic_x/__init__.py": "A = 1\n",
             # Swift's local packages of an Xcode app: ``Packages/`` only wraps them.
             "Packages/Account/Package.swift": "// swift-tools-version:5.9\n",
             "Packages/Account/Sources/Account/View.swift": "struct V {}\n",
@@ -367,6 +375,9 @@ def test_a_folder_of_packages_each_built_on_its_own_is_one_service_per_package(
         "timeline": "Packages/Timeline/**",
         "bindings-node": "bindings/node/**",
         "bindings-python": "bindings/python/**",
+        "core": "libs/core/**",
+        "partners-anthropic": "libs/partners/anthropic/**",
+        "partners-openai": "libs/partners/openai/**",
         "plugins": "plugins/**",
         "tokenizers": "tokenizers/**",
     }
