@@ -37,6 +37,9 @@ class UnownedCode:
     unowned: int
     folders: tuple[tuple[str, int], ...]
     newest: datetime | None
+    # The folders among ``folders`` that HEAD no longer holds (a module deleted this year):
+    # their changes count, but no service can be drafted for them.
+    gone: frozenset[str] = frozenset()
 
     @property
     def share(self) -> float:
@@ -59,12 +62,22 @@ class UnownedCode:
         )
 
     def fix(self, config: str, repository: str) -> str:
-        """What to add to riskbrief.toml for the biggest folders no service holds."""
+        """What to add to riskbrief.toml for the biggest folders no service holds; a folder
+        deleted since is named as such and never offered as a service's paths."""
+        top = self.folders[:3]
         where = ", ".join(
-            f"{f}/ ({n})" if f else f"files at the root ({n})" for f, n in self.folders[:3]
+            (f"{f}/ ({n}, deleted since)" if f in self.gone else f"{f}/ ({n})")
+            if f
+            else f"files at the root ({n})"
+            for f, n in top
         )
         # ``*`` is the files at the root only: a glob's ``*`` stays within a folder.
-        globs = ", ".join(f'"{f}/**"' if f else '"*"' for f, _ in self.folders[:3])
+        globs = ", ".join(f'"{f}/**"' if f else '"*"' for f, _ in top if f not in self.gone)
+        if not globs:
+            return (
+                f"the most is in {where}: code the clone no longer holds, so no service can "
+                "hold it; the share falls as the year moves past it."
+            )
         return (
             f"the most is in {where}; add a [[services]] entry to {config} with "
             f'repository = "{repository}" and paths = [{globs}] (or those globs to an existing '
@@ -120,4 +133,6 @@ def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
         if owner(line) is None:
             unowned += 1
             folders[_folder(line)] += 1
-    return UnownedCode(changes, unowned, tuple(folders.most_common()), end)
+    held = {f.split("/", 1)[0] for f in tracked} | {_folder(f) for f in tracked}
+    gone = frozenset(f for f in folders if f and f not in held)
+    return UnownedCode(changes, unowned, tuple(folders.most_common()), end, gone)

@@ -89,3 +89,25 @@ def test_quickstart_warns_above_a_tenth_naming_the_folder_to_add(
         "Warning: that is above 10%; the most is in server/ (8); add a [[services]] entry to "
     ) in result.output
     assert 'repository = "shop" and paths = ["server/**"]' in result.output
+
+
+def test_a_folder_deleted_since_counts_but_is_never_offered_as_a_service(tmp_path: Path) -> None:
+    """A module deleted this year (kotlinpoet's ``interop/javapoet``) still counts among the
+    year's changes in no service, but the advice names it as deleted and offers only folders
+    the clone still holds; with nothing else, it says none can be added."""
+    repo = GitRepo(tmp_path / "clone")
+    repo.commit(
+        {"app/a.py": "a = 1\n", "javapoet/j.py": "j = 1\n"}, "Start", NEWEST - timedelta(days=90)
+    )
+    repo.commit({"javapoet/j.py": "j = 2\n"}, "Edit", NEWEST - timedelta(days=60))
+    repo.commit({"javapoet/j.py": None}, "Delete javapoet", NEWEST - timedelta(days=30))
+    repo.commit({"tools/gen.py": "g = 1\n"}, "Add a tool", NEWEST)
+    found = unowned_code(repo.path, _in_app)
+    assert found.gone == frozenset({"javapoet"})
+    fix = found.fix("riskbrief.toml", "acme/shop")
+    assert fix.startswith("the most is in javapoet/ (3, deleted since), tools/ (1);")
+    assert 'paths = ["tools/**"]' in fix
+    only_gone = unowned_code(
+        repo.path, lambda p: "tools" if p.startswith(("app/", "tools/")) else None
+    )
+    assert "no service can hold it" in only_gone.fix("riskbrief.toml", "acme/shop")
