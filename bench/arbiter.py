@@ -86,6 +86,8 @@ _SOURCES = (
     "scoring/history.py",
     "scoring/change_files.py",
     "scoring/paths.py",
+    "scoring/source_sets.py",
+    "scoring/typed_code.py",
     "scoring/linguist.py",
     "scoring/manifests.py",
     "evaluation/model_fit.py",

@@ -55,6 +55,7 @@ from pygments.lexers import _mapping, get_lexer_for_filename
 from pygments.token import Comment, String, Whitespace, _TokenType, is_token_subtype
 from pygments.util import ClassNotFound
 
+from scoring.component_hunks import COMPONENT_STAND_INS, opens_in_script
 from scoring.lexer_choice import holds_no_code, lexer_for_text, shared_extension
 
 __all__ = ["CONTEXT_LINES", "MAX_LEXED_LINES", "code_lines"]
@@ -112,12 +113,7 @@ def _lexer(name: str) -> Lexer | None:
     if dot <= 0 or _WHOLE_NAMES.match(name):
         return _lexer_by(name)
     extension = name[dot:]
-    return _lexer_by(f"_{_COMPONENT_STAND_INS.get(extension.lower(), extension)}")
-
-
-# Single-file components Pygments has no lexer for, read by the one it has for Vue's: markup
-# with a ``<script>`` and a ``<style>``, whose script's and markup's comments are no code.
-_COMPONENT_STAND_INS = {".svelte": ".vue"}
+    return _lexer_by(f"_{COMPONENT_STAND_INS.get(extension.lower(), extension)}")
 
 
 @dataclass(frozen=True)
@@ -214,31 +210,6 @@ def _opens_in_comment(lexer: Lexer, lines: Sequence[str]) -> bool:
     return bool(written) and all(_STAR_LINE.match(line) for line in written)
 
 
-# Lexers of single-file components (Vue's ``.vue``): markup holding a ``<script>``, lexed from
-# the markup's state, so that a hunk inside the script, where most of a component's edits
-# are, read its comments as the markup's text, that is as code.
-_COMPONENTS = frozenset({"VueLexer"})
-# Where a component's sections open or close.
-_SECTION_MARK = re.compile(r"<(/?)(script|template|style)\b", re.IGNORECASE)
-# A line that starts with a tag or an HTML comment, as a template's lines do.
-_TAG_LINE = re.compile(r"^\s*<")
-
-
-def _opens_in_script(lexer: Lexer, lines: Sequence[str]) -> bool:
-    """True when one side of a component's hunk starts inside its ``<script>``.
-
-    Either the first section mark it holds closes a script, or it holds none and no line
-    starts with a tag: a template's hunk holds such lines within its context, a script's
-    rarely does (uptime-kuma's JSDoc comments in its components' methods read as code).
-    """
-    if type(lexer).__name__ not in _COMPONENTS:
-        return False
-    mark = _SECTION_MARK.search("\n".join(lines))
-    if mark is not None:
-        return mark.group(1) == "/" and mark.group(2).lower() == "script"
-    return not any(_TAG_LINE.match(line) for line in lines)
-
-
 def _code_flags(lexer: Lexer | None, lines: Sequence[str], rows: Sequence[int]) -> list[bool]:
     """For each line of one side of a hunk, whether it holds code: as ``lexer`` reads it for
     the ``rows`` (every non-blank line without one).
@@ -252,7 +223,7 @@ def _code_flags(lexer: Lexer | None, lines: Sequence[str], rows: Sequence[int]) 
     if lexer is not None and rows and _opens_in_comment(lexer, lines):
         # ``_lexed_flags`` closes it after the lines.
         return _lexed_flags(lexer, ["/*", *lines])[1:]
-    if lexer is not None and rows and _opens_in_script(lexer, lines):
+    if lexer is not None and rows and opens_in_script(lexer, lines):
         # Pygments lexes a script as one only up to its closing tag: one after the lines too.
         return _lexed_flags(lexer, ["<script>", *lines, "</script>"])[1:-1]
     span = _span(lexer, lines, rows) if lexer is not None and rows else None

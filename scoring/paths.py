@@ -54,17 +54,15 @@ import re
 from dataclasses import dataclass
 
 from scoring.linguist import (
-    LanguageType,
-    is_configuration,
     is_documentation,
     is_generated,
     is_test,
     is_vendored,
     language_of,
-    type_of,
 )
 from scoring.manifests import dev_requirements, named_manifest
 from scoring.source_sets import examples_folder, named_folders
+from scoring.typed_code import typed_code
 
 __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
@@ -241,13 +239,6 @@ _HAND_KEPT = re.compile(
 )
 # CI's own folders: what a manifest there installs runs CI, not the product.
 _CI_FOLDER = re.compile(r"/(?:\.github|\.gitlab|\.circleci|\.buildkite|\.azure-pipelines|\.ci)/")
-# Schema and query languages Linguist types as data: what they declare ships (a query, an
-# API's messages), so riskbrief reads them as code.
-_SCHEMA_LANGUAGES = frozenset(
-    {"SQL", "PLSQL", "PLpgSQL", "TSQL", "SQLPL", "GraphQL", "Protocol Buffer", "Thrift",
-     "Cap'n Proto", "Avro IDL", "FlatBuffers", "Smithy", "OpenAPI Specification v2",
-     "OpenAPI Specification v3", "Prisma", "WebAssembly Interface Type"}
-)  # fmt: skip
 # Build output a framework commits by convention: Phoenix's ``priv/static`` (its esbuild
 # bundles, the ``.js``, ``.cjs.js`` and ``.mjs`` of one client), and bundles named as such.
 _BUILD_OUTPUT = re.compile(
@@ -259,11 +250,6 @@ _BUILD_OUTPUT = re.compile(
     # ``.css.map`` only; an ``.mjs.map`` is as generated).
     r"|\.(?:[cm]?js|css|ts)\.map$"
 )
-# What Linguist's types make of a file: code (a programming or markup language but a document's,
-# a schema or query language, a name Linguist does not know, which the path rules judge alone),
-# or data and prose (configuration, data files, text). A notebook is prose, cells and output.
-_CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
-_DOCUMENT_MARKUP = frozenset({"Jupyter Notebook"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,7 +349,7 @@ def path_kinds(path: str) -> PathKinds:
         and not asset
         and not generated
         and _GENERATED.search(slashed) is None
-        and _typed_code(path),
+        and typed_code(path),
         aside=aside_any,
         generated=generated,
         # A lock file is no one's hand-written size but pins what ships.
@@ -385,22 +371,6 @@ def _dotfile_stand_in(path: str) -> str | None:
     dotted = f"{folder}/.{stem}" if folder else f".{stem}"
     known = language_of(dotted) is not None or _NOT_CODE.search(f"/.{stem.lower()}")
     return dotted if known and not path_kinds(dotted).code else None
-
-
-def _typed_code(path: str) -> bool:
-    """Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI), prose
-    and notebooks are not, schema and query languages are. A name Linguist knows no language
-    for is code only without an extension (``bin/run``, a script): of the extensions of its 700
-    languages it knows, one it does not is a tool's settings or data (``cabal.haskell-ci``,
-    ``pip.conf``, ``x.opam``, a ``.wasm`` build), as is an unknown dotfile (``.hgignore``)."""
-    language = language_of(path)
-    if language is None:
-        return "." not in path[path.rfind("/") + 1 :]
-    if language in _DOCUMENT_MARKUP:
-        return False
-    return (
-        type_of(language) in _CODE_TYPES and not is_configuration(path)
-    ) or language in _SCHEMA_LANGUAGES
 
 
 @functools.lru_cache(maxsize=1 << 14)

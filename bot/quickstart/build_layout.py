@@ -15,7 +15,6 @@ half of it, or when the root's uv or Cargo workspace names them. What a build wr
 from __future__ import annotations
 
 import re
-import subprocess
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
 from bot.quickstart.build_output import is_build_output
+from bot.quickstart.clone_files import history_paths
 from bot.quickstart.folder_exclusions import excluded
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
@@ -30,11 +30,10 @@ from bot.quickstart.npm_package import npm_client, npm_package
 from bot.quickstart.package_manifests import cmake_project, package_manifests, workspace_tops
 from bot.quickstart.service_names import is_service_name, kept
 from data.path_globs import in_globs, matches
-from scoring.errors import ConfigError
 from scoring.linguist import language_of
 from scoring.paths import path_kinds
 
-__all__ = ["DraftedService", "Layout", "index_paths", "read_layout", "tracked_files"]
+__all__ = ["DraftedService", "Layout", "read_layout"]
 
 # A folder that only wraps the code (src/acme/…): its children are the services.
 _WRAPPERS = frozenset({"src", "lib", "libs", "packages", "services", "apps", "cmd", "pkg"})
@@ -57,54 +56,6 @@ class Layout:
 
     services: tuple[DraftedService, ...]
     found_by: str
-
-
-# A bound on the history whose paths are read: the newest commits.
-_HISTORY = 20_000
-
-
-def history_paths(path: Path) -> list[str]:
-    """Every path a commit of the newest history added, HEAD's or gone since (a ``website/``
-    deleted, ``_examples/`` moved to a repository of their own), so that what never counts
-    in a service is taken out of its older changes too."""
-    done = subprocess.run(
-        ["git", "-C", str(path), "log", "--format=", "--name-only", "--diff-filter=A",
-         "--no-renames", "-z", f"--max-count={_HISTORY}", "HEAD"],
-        capture_output=True,
-        check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        return []
-    names = (p.strip("\n") for p in done.stdout.decode("utf-8", "replace").split("\0"))
-    return sorted({p for p in names if p})
-
-
-# The index's mode of a submodule: a commit of another repository, not a file of this one.
-_GITLINK = "160000"
-
-
-def index_paths(path: Path) -> tuple[list[str], list[str]]:
-    """HEAD's tracked files as they are (no quoting of non-ASCII names), and apart from them
-    its submodules' paths: OpenZeppelin's ``lib/forge-std`` is another repository, and an
-    extensionless path read as code of an unknown language made ``lib/`` a service."""
-    done = subprocess.run(
-        ["git", "-C", str(path), "ls-files", "--stage", "-z"], capture_output=True, check=False
-    )
-    if done.returncode != 0:
-        raise ConfigError(f"{path} is not a git clone; pass the path of a local clone")
-    files: list[str] = []
-    gitlinks: list[str] = []
-    for entry in done.stdout.decode("utf-8", "replace").split("\0"):
-        # ``<mode> <object> <stage>\t<path>``
-        meta, _, name = entry.partition("\t")
-        if name:
-            (gitlinks if meta.split(" ", 1)[0] == _GITLINK else files).append(name)
-    return files, gitlinks
-
-
-def tracked_files(path: Path) -> list[str]:
-    """HEAD's tracked files, its submodules left out (``index_paths``)."""
-    return index_paths(path)[0]
 
 
 def _key(name: str) -> str:

@@ -24,7 +24,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.quickstart.build_layout import FOLDER_GUESS, read_layout, tracked_files
+from bot.quickstart.build_layout import FOLDER_GUESS, read_layout
+from bot.quickstart.clone_files import tracked_files
 from data.sources.local_git.git_command import first_error_line, unreadable_clone
 from data.sources.local_git.tags import line_groups, line_service, release_line
 from scoring.errors import ConfigError

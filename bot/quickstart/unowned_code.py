@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.quickstart.build_layout import index_paths
 from bot.quickstart.build_output import is_build_output
+from bot.quickstart.clone_files import index_paths
 from scoring.paths import path_kinds
 
 __all__ = ["UNOWNED_WARNING", "UnownedCode", "unowned_code"]

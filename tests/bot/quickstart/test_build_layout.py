@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.quickstart.build_layout import index_paths
+from bot.quickstart.clone_files import index_paths
 from bot.quickstart.draft import ClonePlan, plan_clone, toml_for
 from data.config import parse_org_config
 from tests.data.sources.gitrepo import GitRepo

@@ -1,0 +1,59 @@
+"""A clone's files as quickstart reads them: HEAD's tracked files (its submodules apart) and
+the paths its newest history added."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from scoring.errors import ConfigError
+
+__all__ = ["history_paths", "index_paths", "tracked_files"]
+
+
+# A bound on the history whose paths are read: the newest commits.
+_HISTORY = 20_000
+
+
+def history_paths(path: Path) -> list[str]:
+    """Every path a commit of the newest history added, HEAD's or gone since (a ``website/``
+    deleted, ``_examples/`` moved to a repository of their own), so that what never counts
+    in a service is taken out of its older changes too."""
+    done = subprocess.run(
+        ["git", "-C", str(path), "log", "--format=", "--name-only", "--diff-filter=A",
+         "--no-renames", "-z", f"--max-count={_HISTORY}", "HEAD"],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return []
+    names = (p.strip("\n") for p in done.stdout.decode("utf-8", "replace").split("\0"))
+    return sorted({p for p in names if p})
+
+
+# The index's mode of a submodule: a commit of another repository, not a file of this one.
+_GITLINK = "160000"
+
+
+def index_paths(path: Path) -> tuple[list[str], list[str]]:
+    """HEAD's tracked files as they are (no quoting of non-ASCII names), and apart from them
+    its submodules' paths: OpenZeppelin's ``lib/forge-std`` is another repository, and an
+    extensionless path read as code of an unknown language made ``lib/`` a service."""
+    done = subprocess.run(
+        ["git", "-C", str(path), "ls-files", "--stage", "-z"], capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise ConfigError(f"{path} is not a git clone; pass the path of a local clone")
+    files: list[str] = []
+    gitlinks: list[str] = []
+    for entry in done.stdout.decode("utf-8", "replace").split("\0"):
+        # ``<mode> <object> <stage>\t<path>``
+        meta, _, name = entry.partition("\t")
+        if name:
+            (gitlinks if meta.split(" ", 1)[0] == _GITLINK else files).append(name)
+    return files, gitlinks
+
+
+def tracked_files(path: Path) -> list[str]:
+    """HEAD's tracked files, its submodules left out (``index_paths``)."""
+    return index_paths(path)[0]

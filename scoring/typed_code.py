@@ -1,0 +1,37 @@
+"""Whether a file is code by Linguist's type of its language (``scoring.linguist``), with the
+schema and query languages riskbrief reads as code though Linguist types them as data."""
+
+from __future__ import annotations
+
+from scoring.linguist import LanguageType, is_configuration, language_of, type_of
+
+__all__ = ["typed_code"]
+
+# Schema and query languages Linguist types as data: what they declare ships (a query, an
+# API's messages), so riskbrief reads them as code.
+_SCHEMA_LANGUAGES = frozenset(
+    {"SQL", "PLSQL", "PLpgSQL", "TSQL", "SQLPL", "GraphQL", "Protocol Buffer", "Thrift",
+     "Cap'n Proto", "Avro IDL", "FlatBuffers", "Smithy", "OpenAPI Specification v2",
+     "OpenAPI Specification v3", "Prisma", "WebAssembly Interface Type"}
+)  # fmt: skip
+# What Linguist's types make of a file: code (a programming or markup language but a document's,
+# a schema or query language, a name Linguist does not know, which the path rules judge alone),
+# or data and prose (configuration, data files, text). A notebook is prose, cells and output.
+_CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
+_DOCUMENT_MARKUP = frozenset({"Jupyter Notebook"})
+
+
+def typed_code(path: str) -> bool:
+    """Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI), prose
+    and notebooks are not, schema and query languages are. A name Linguist knows no language
+    for is code only without an extension (``bin/run``, a script): of the extensions of its 700
+    languages it knows, one it does not is a tool's settings or data (``cabal.haskell-ci``,
+    ``pip.conf``, ``x.opam``, a ``.wasm`` build), as is an unknown dotfile (``.hgignore``)."""
+    language = language_of(path)
+    if language is None:
+        return "." not in path[path.rfind("/") + 1 :]
+    if language in _DOCUMENT_MARKUP:
+        return False
+    return (
+        type_of(language) in _CODE_TYPES and not is_configuration(path)
+    ) or language in _SCHEMA_LANGUAGES
