@@ -38,8 +38,9 @@ sensitive code (``tokens.css`` holds design tokens).
 
 A test folder is one named as a test folder (``tests/``, ``spec/``, ``e2e/``, …) or one
 with "test", "tests" or "testing" among the words of its name (split at ``-``, ``_``, ``.``
-and camelCase), and test-support words (``testutil``, ``testkit``, ``testcases``, …):
-``okhttp-testing-support/``, ``src/testFixtures/``, ``src/jvmTest/``, ``Polly.Core.Tests/``.
+and camelCase), a kind of test run written as one word with it (``unittests``,
+``smoketests``, ``loadtests``), and test-support words (``testutil``, ``testkit``,
+``testcases``, …): ``okhttp-testing-support/``, ``src/testFixtures/``, ``src/jvmTest/``, ``Polly.Core.Tests/``.
 
 Files no one writes by hand (``PathKinds.generated``) are no size and no spread, like lock
 files: vendored and generated folders, minified, compiled and packed output, coverage reports,
@@ -74,7 +75,10 @@ _TEST_DIR = re.compile(r"/(tests?|specs?|__tests__|testing|e2e|cypress|integrati
 # "-", "_", "." and camelCase: ``Polly.Core.Tests``, ``jvmTest``, not ``latest``.
 _FOLDER_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _TEST_WORD = re.compile(
-    r"tests?|testing|unittests?"
+    r"tests?|testing"
+    # A kind of test run written as one word with it: ``unittests``, shiny's ``smoketests/``.
+    r"|(?:unit|smoke|load|perf|stress|fuzz|e2e|integration|acceptance|regression|functional)"
+    r"tests?"
     r"|test(?:utils?|support|fixtures?|helpers?|kit|libs?|cases?|suites?|resources?|harness)"
 )
 _TEST_NAME = re.compile(

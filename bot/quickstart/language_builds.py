@@ -271,10 +271,29 @@ def _helm(path: Path, files: list[str]) -> Modules | None:
     return (found, "Helm charts (Chart.yaml)") if len(found) > 1 else None
 
 
+def _ansible_collection(path: Path, files: list[str]) -> Modules | None:
+    """An Ansible collection (a root ``galaxy.yml`` naming its ``namespace`` and ``name``): one
+    module named ``namespace.name``, as Galaxy publishes it, of its ``plugins/``, ``roles/``
+    and ``playbooks/``, with ``galaxy.yml`` and ``meta/`` (its routing and requirements)."""
+    if "galaxy.yml" not in files:
+        return None
+    galaxy = yaml_mapping(path, "galaxy.yml")
+    namespace, name = galaxy.get("namespace"), galaxy.get("name")
+    named = f"{namespace}.{name}" if isinstance(namespace, str) and isinstance(name, str) else None
+    # Named after the collection whatever its words: community.docker is the product here,
+    # not Docker tooling beside one.
+    module = declared_module("", ["plugins", "roles", "playbooks"], None, files)
+    if module is None:
+        return None
+    module = Declared(module.folder, named, module.more, module.excluded)
+    module = with_build_files(module, ["galaxy.yml", "meta/**"], files)
+    return ([module], "the Ansible collection (galaxy.yml)") if module else None
+
+
 # In the order tried: a clone with two of these builds is read as the first.
 LANGUAGE_READERS: tuple[Callable[[Path, list[str]], Modules | None], ...] = (
     mix_projects, rebar_applications, _sbt, cabal_packages, _swift, _dart, _clojure, _dune,
-    _julia, _r, _zig, _helm,
+    _julia, _r, _zig, _helm, _ansible_collection,
 )  # fmt: skip
 
 

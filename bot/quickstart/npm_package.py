@@ -21,6 +21,9 @@ __all__ = [
 
 # Hand-written JavaScript and TypeScript, for the source of a package that publishes its build.
 _SCRIPTS = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue", ".svelte")
+# TypeScript's declaration files: what ``tsc --declaration`` writes from a package's source
+# (the scorer calls them generated, as Linguist does).
+_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
 
 
 def _script_kept(folder: str) -> bool:
@@ -33,19 +36,32 @@ def _published(entry: str, files: list[str], tracked: set[str]) -> str | None:
     that is code the clone tracks and no build wrote: a code file, else a folder (a glob's
     folder: ``assets/js/phoenix/*`` is ``assets/js/phoenix``); None for anything else."""
     where = entry.strip().removeprefix("./").rstrip("/")
-    if where.startswith("!"):
-        return None
+    if where.startswith("!") or _declares(where):
+        return None  # what the compiler wrote from the source
     if any(c in where for c in "*?[{"):
         where = re.split(r"[*?\[{]", where, maxsplit=1)[0].rstrip("/")
         where = where if where not in files else ""
     if not where or is_build_output(f"{where}/x") or not _script_kept(where):
         return None
     if where in files:
-        return where if lexed_path(where) and not is_build_output(where, tracked) else None
+        return where if lexed_path(where) and not _compiled(where, tracked) else None
     scripts = [f for f in files if f.startswith(f"{where}/") and f.endswith(_SCRIPTS)]
-    if scripts and all(is_build_output(f, tracked) for f in scripts):
+    if scripts and all(_compiled(f, tracked) for f in scripts):
         return None  # a folder of compiled scripts (each beside its map): the build's
     return f"{where}/**" if tracks_folder(where, files) else None
+
+
+def _compiled(path: str, tracked: set[str]) -> bool:
+    """Whether ``path`` is what a build or the TypeScript compiler wrote: a build's output, or
+    a declaration file (shiny publishes only ``srcts/types/**/*.d.ts``, which ``tsc`` writes
+    from ``srcts/src/``)."""
+    return path.endswith(_DECLARATIONS) or is_build_output(path, tracked)
+
+
+def _declares(entry: str) -> bool:
+    """Whether a ``files``, ``types`` or ``main`` entry names declaration files only (a
+    ``.d.ts`` file or a glob of them): the package publishes what ``tsc`` wrote."""
+    return entry.rstrip("/").endswith(_DECLARATIONS)
 
 
 def _script_folder(files: list[str], tracked: set[str]) -> str | None:
@@ -58,7 +74,7 @@ def _script_folder(files: list[str], tracked: set[str]) -> str | None:
         if f.endswith(_SCRIPTS)
         and "/" in f
         and _script_kept(f.rpartition("/")[0])
-        and not is_build_output(f, tracked)
+        and not _compiled(f, tracked)
         and "node_modules/" not in f
     ]
     if not code:
@@ -119,9 +135,12 @@ def npm_package(path: Path, files: list[str]) -> Modules | None:
         usable = main in files and "/" in main and not is_build_output(main, tracked)
         if usable and (glob := _published(main.rsplit("/", 1)[0], files, tracked)):
             globs.append(glob)
+    declared = [str(data.get(k) or "") for k in ("types", "typings")]
     built = any(
-        is_build_output(e.removeprefix("./").rstrip("/*") + "/x") or is_build_output(e, tracked)
-        for e in [*entries, *mains]
+        is_build_output(e.removeprefix("./").rstrip("/*") + "/x")
+        or is_build_output(e, tracked)
+        or _declares(e)
+        for e in [*entries, *mains, *declared]
         if e
     )
     # It publishes only what a build wrote: its code is the source the build read.

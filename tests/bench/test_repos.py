@@ -873,3 +873,12 @@ def test_the_command_runs_a_repository_in_a_spawned_worker_with_linguist_loaded(
     assert names == [
         "unserviced code", "linguist non-code", "cherry-picks", "revert of revert", "default week"
     ]  # fmt: skip
+
+
+def test_the_sixth_list_holds_none_of_the_other_lists() -> None:
+    """bench/repos/sixth.toml holds repositories no other list has, never apache/zookeeper,
+    split into a written-against half of three and a held-out one of three."""
+    names, held = _apart(
+        "sixth.toml", ("list.toml", "fresh.toml", "unseen.toml", "unread.toml", "drawn.toml")
+    )
+    assert (len(names), len(held)) == (6, 3)

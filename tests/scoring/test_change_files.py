@@ -211,10 +211,17 @@ def test_a_one_line_change_in_a_test_support_module_keeps_a_test_change_damped()
         "src/Polly.Core.Tests/Retry/RetryHelper.cs",
         "internal/testutil/clock.go",
         "acme-test-support/src/main/java/acme/Stub.java",
+        "smoketests/stacktrace1/app.R",
+        "loadtests/k6/script.js",
     )
     for path in support:
         assert path_kinds(path).test, path
-    for path in ("src/latest/index.ts", "app/testimonials/page.tsx", "src/contest/rules.py"):
+    for path in (
+        "src/latest/index.ts",
+        "app/testimonials/page.tsx",
+        "src/contest/rules.py",
+        "src/protests/list.py",
+    ):
         assert not path_kinds(path).test, path
     files = (
         _file(support[0], 1, 0),

@@ -1103,3 +1103,51 @@ def test_a_rails_engine_gem_is_its_lib_app_and_config(tmp_path: Path) -> None:
         "app/javascript/blorgh/index.js",
         "config/routes.rb",
     }
+
+
+def test_a_package_that_publishes_only_declarations_is_its_typescript_source(
+    tmp_path: Path,
+) -> None:
+    """A package whose ``files`` and ``types`` name only TypeScript declarations (shiny's
+    ``srcts/types/**/*.d.ts``, which ``tsc`` writes) is the folder of its TypeScript source,
+    not the folder of declarations."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "package.json": '{"name": "@posit/shiny", "types": "srcts/types/extras/g.d.ts", '
+            '"files": ["LICENSE", "srcts/types/**/*.d.ts"]}',
+            "srcts/src/shiny/index.ts": "export const a = 1;\n",
+            "srcts/src/utils/index.ts": "export const b = 2;\n",
+            "srcts/extras/showcase.ts": "export const c = 3;\n",
+            "srcts/types/src/shiny/index.d.ts": "export declare const a = 1;\n",
+            "srcts/types/extras/g.d.ts": "export {};\n",
+        },
+    )
+    assert plan.services == (("shiny", "srcts/**"),)
+    assert owner["srcts/src/shiny/index.ts"] == owner["srcts/extras/showcase.ts"] == "shiny"
+
+
+def test_an_ansible_collection_is_one_service_named_as_galaxy_publishes_it(
+    tmp_path: Path,
+) -> None:
+    """A root galaxy.yml is one service keyed ``namespace.name`` (``community.docker``, though
+    "docker" alone would name tooling) of its plugins and roles, with galaxy.yml and meta/;
+    its integration targets are tests."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "galaxy.yml": "namespace: community\nname: docker\nversion: 5.3.0\n",
+            "meta/runtime.yml": "requires_ansible: '>=2.15'\n",
+            "plugins/modules/docker_container.py": "def main():\n    pass\n",
+            "plugins/module_utils/common.py": "X = 1\n",
+            "roles/setup/tasks/main.yml": "- name: install\n",
+            "tests/integration/targets/docker_container/tasks/main.yml": "- name: run\n",
+            "tests/unit/plugins/test_common.py": "def test_x():\n    pass\n",
+        },
+    )
+    assert plan.found_by == "the Ansible collection (galaxy.yml)"
+    assert plan.services == (("community.docker", "plugins/**"),)
+    for path in ("plugins/modules/docker_container.py", "roles/setup/tasks/main.yml"):
+        assert owner[path] == "community.docker", path
+    assert owner["galaxy.yml"] == owner["meta/runtime.yml"] == "community.docker"
+    assert owner["tests/unit/plugins/test_common.py"] == "-"
