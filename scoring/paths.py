@@ -40,7 +40,8 @@ A test folder is one named as a test folder (``tests/``, ``spec/``, ``e2e/``, �
 with "test", "tests" or "testing" among the words of its name (split at ``-``, ``_``, ``.``
 and camelCase), a kind of test run written as one word with it (``unittests``,
 ``smoketests``, ``loadtests``), and test-support words (``testutil``, ``testkit``,
-``testcases``, …): ``okhttp-testing-support/``, ``src/testFixtures/``, ``src/jvmTest/``, ``Polly.Core.Tests/``.
+``testcases``, …): ``okhttp-testing-support/``, ``src/testFixtures/``, ``src/jvmTest/``,
+``Polly.Core.Tests/``.
 
 Files no one writes by hand (``PathKinds.generated``) are no size and no spread, like lock
 files: vendored and generated folders, minified, compiled and packed output, coverage reports,
