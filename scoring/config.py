@@ -67,7 +67,9 @@ __all__ = [
 # Storybook's stories are examples, its settings and static build no code; a manifest in CI's
 # own folders (``.github/workflows/requirements.txt``) ships nothing; release, dependency-update
 # and test tools' settings written as code (``release.config.js``, ``.mocharc.cjs``) are no code.
-SCORER_VERSION = "18"
+# 19: a folder named for a kind of test run in one word (``smoketests/``, ``loadtests/``) is a
+# test folder, as ``unittests/`` was (shiny's smoke-test apps were code).
+SCORER_VERSION = "19"
 
 
 @dataclass(frozen=True, slots=True)
