@@ -68,7 +68,8 @@ __all__ = [
 # own folders (``.github/workflows/requirements.txt``) ships nothing; release, dependency-update
 # and test tools' settings written as code (``release.config.js``, ``.mocharc.cjs``) are no code.
 # 19: a folder named for a kind of test run in one word (``smoketests/``, ``loadtests/``) is a
-# test folder, as ``unittests/`` was (shiny's smoke-test apps were code).
+# test folder, as ``unittests/`` was (shiny's smoke-test apps were code); a README of any
+# extension is documentation, as Linguist reads it (PostgREST's literate Haskell README.lhs).
 SCORER_VERSION = "19"
 
 

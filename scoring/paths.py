@@ -112,6 +112,9 @@ _NOT_CODE = re.compile(
     r"|\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.vscode|\.idea|\.husky"
     r"|\.storybook"
     r"|\.ci|\.azure-pipelines|src/site|src/changes)/"
+    # A README whatever its extension, as Linguist reads it: PostgREST's literate Haskell
+    # ``README.lhs`` is its getting-started text (a module is never named README).
+    r"|readme\.[^/]+$"
     r"|(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying"
     r"|notice|authors|contributors|contributing|code_of_conduct|security|maintainers"
     r"|codeowners|support|funding|governance|citation|version"

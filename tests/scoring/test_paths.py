@@ -252,6 +252,7 @@ def test_helpers_agree_with_path_kinds() -> None:
         "TODO",
         "pkg/OWNERS",
         "OWNERS_ALIASES",
+        "README.lhs",
     ],
 )
 def test_docs_ci_test_data_and_project_files_are_no_code(path: str) -> None:

@@ -92,13 +92,16 @@ def _file_sets(path: Path, *revs: str) -> dict[str, frozenset[str]]:
     return {sha: frozenset(f) for sha, f in sets.items()}
 
 
-def picked_from(path: Path, picks: Sequence[str], branch: str, side: str) -> dict[str, str]:
+def picked_from(
+    path: Path, picks: Sequence[str], branch: str, side: str, others: Sequence[str] = ()
+) -> dict[str, str]:
     """``{commit of picks: the branch's commit it is a pick of}``, by patch id.
 
     ``picks`` are commits ``side`` reaches and ``branch`` does not. The original is a commit
-    of ``branch`` not in ``side`` (made since they parted) with the same patch (a merge's:
-    from its first parent); of several, the oldest. Only commits that changed the same files
-    are compared by their patches: diffs cost most.
+    of ``branch`` not in ``side`` (made since they parted), or of one of ``others`` (the other
+    maintenance lines read before: a fix picked onto two of them is one change), with the
+    same patch (a merge's: from its first parent); of several, the oldest. Only commits that
+    changed the same files are compared by their patches: diffs cost most.
     """
     wanted: dict[str, frozenset[str]] = {}
     for start in range(0, len(picks), _CHUNK):
@@ -111,7 +114,7 @@ def picked_from(path: Path, picks: Sequence[str], branch: str, side: str) -> dic
     limit = ("--full-diff", "--", *paths) if len(paths) <= _MAX_PATHS else ()
     shapes = set(wanted.values())
     # Oldest first: of several commits with one patch, the first made is the original.
-    branch_sets = _file_sets(path, "--reverse", branch, f"^{side}", *limit)
+    branch_sets = _file_sets(path, "--reverse", branch, *others, f"^{side}", *limit)
     candidates = {sha: files for sha, files in branch_sets.items() if files in shapes}
     if not candidates:
         return {}

@@ -12,6 +12,7 @@ would be left behind and every tag read again), so the two stay.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -159,6 +160,10 @@ class LocalGitSource:
         """
         assert self.deploy_tags is not None
         hidden = [rev]
+        # Each commit of the lines read so far by the key it is counted under (a pick's: its
+        # original's): a fix picked onto two maintenance lines from one of them (Ansible's
+        # backports from ``stable-2`` to ``stable-1``) is the change read first.
+        off_keys: dict[str, str] = {}
         batch: list[SourceChange] = []
         for tip in off_branch_tips(self.path, rev, self.deploy_tags, seen):
             owners: CloneCodeowners | None = None
@@ -173,8 +178,12 @@ class LocalGitSource:
                     record = self._record(landed, commit, owners, reverts, generated, lengths)
                     records.append(_off_branch_key(record, landed))
             # A backport of the branch's fix (or a release commit made on both) is that fix.
-            records = self._picks(records, rev, tip, reverts)
-            batch.extend(_own_key(record, claimed) for record in records)
+            records = self._picks(records, rev, tip, reverts, hidden[1:], off_keys)
+            records = [_own_key(record, claimed) for record in records]
+            for record in records:
+                if record.sha is not None:
+                    off_keys[record.sha] = record.picked_from_key or record.key
+            batch.extend(records)
             hidden.append(tip)
             if len(batch) >= self.batch:
                 run.checkpoint("git-tags", self.repository, changes=batch)
@@ -185,20 +194,28 @@ class LocalGitSource:
             run.progress.advance(self.name, len(batch), "commits")
 
     def _picks(
-        self, records: list[SourceChange], branch: str, side: str, reverts: RevertTargets
+        self,
+        records: list[SourceChange],
+        branch: str,
+        side: str,
+        reverts: RevertTargets,
+        others: Sequence[str] = (),
+        off_keys: Mapping[str, str] | None = None,
     ) -> list[SourceChange]:
         """``records`` (commits ``side`` reaches and ``branch`` does not), each that is the same
-        patch as a change of ``branch`` (``picks.picked_from``) stored as a pick of it."""
+        patch as a change of ``branch``, or of a maintenance line read before (``others``, its
+        commits' keys in ``off_keys``), stored as a pick of it (``picks.picked_from``)."""
         shas = [r.sha for r in records if r.sha]
         if not shas:
             return records
-        found = picked_from(self.path, shas, branch, side)
+        found = picked_from(self.path, shas, branch, side, others)
         if not found:
             return records
+        known = off_keys or {}
         out = []
         for record in records:
             original = found.get(record.sha or "")
-            key = reverts.key_of(original, branch) if original else None
+            key = (known.get(original) or reverts.key_of(original, branch)) if original else None
             if key is not None and record.sha is not None:
                 if key == record.key:
                     # Titled as the original ("Fix (#7)"): keyed by its sha, never as it.

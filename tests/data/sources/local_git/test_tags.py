@@ -365,3 +365,37 @@ deploy_tags = "^(?:tool-|tool-core-)?v?\\\\d+(\\\\.\\\\d+)+$"
         ("tool-core-v0.3.0", "tool-core"): {"Core 0.3"},
         ("tool-v0.3.1", "tool"): {"Tool fix"},
     }
+
+
+def test_a_fix_picked_onto_two_maintenance_lines_counts_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A fix made on ``stable-2`` and picked from there onto ``stable-1`` (main's own commit a
+    different patch) is one change: the pick on the second line is stored as a pick of the
+    first line's commit, and both releases ship it."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "stable-1")
+    repo.commit({"src/lib/b.py": "b\n"}, "New feature", T0 + timedelta(days=1))
+    repo.tag("2.0.0", T0 + timedelta(days=1, hours=1))
+    repo.git("branch", "stable-2")
+    repo.commit({"src/lib/a.py": "a\nmain fix\n"}, "Fix a crash (#9)", T0 + timedelta(days=2))
+    repo.git("checkout", "-q", "stable-2")
+    first = repo.commit({"src/lib/a.py": "a\nfix\n"}, "Fix a crash (#10)", T0 + timedelta(days=3))
+    repo.tag("2.0.1", T0 + timedelta(days=3, hours=1))
+    repo.git("checkout", "-q", "stable-1")
+    second = repo.commit(
+        {"src/lib/a.py": "a\nfix\n"}, "Fix a crash (#10) (#11)", T0 + timedelta(days=4)
+    )
+    repo.tag("1.0.1", T0 + timedelta(days=4, hours=1))
+    repo.git("checkout", "-q", "main")
+    synced(engine, _org(repo.path))
+    with Session(engine) as session:
+        rows = {c.sha: c for c in session.exec(select(Change)).all()}
+    assert rows[second].state == "picked"
+    assert rows[second].picked_from_key == rows[first].key
+    assert rows[first].state != "picked"
+    shipped = shipped_by_tag(engine)
+    assert "Fix a crash" in shipped["2.0.1"]
+    assert "Fix a crash" in shipped["1.0.1"]
