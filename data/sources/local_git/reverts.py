@@ -64,7 +64,9 @@ class RevertTargets:
         chain = self._git("rev-list", "--first-parent", "--parents", f"^{target}", tip) or ""
         rows = [line.split() for line in chain.splitlines() if line]
         if not rows:
-            return None
+            # ``tip`` named as a ref (``HEAD``, ``main``) whose commit is ``target`` itself: a
+            # backport of the branch's newest commit is a pick of it all the same.
+            return target if self.full_sha(tip) == target else None
         if rows[-1][1:2] == [target]:
             return target  # on the chain: its child's first parent
         descendants = set(

@@ -399,3 +399,25 @@ def test_a_fix_picked_onto_two_maintenance_lines_counts_once(
     shipped = shipped_by_tag(engine)
     assert "Fix a crash" in shipped["2.0.1"]
     assert "Fix a crash" in shipped["1.0.1"]
+
+
+def test_a_backport_of_the_branch_s_newest_commit_is_a_pick_of_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A fix backported to a maintenance line from the branch's head commit (nothing merged
+    after it yet) is a pick of that commit, not a second change."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "1.0.x")
+    repo.commit({"src/lib/b.py": "b\n"}, "New feature", T0 + timedelta(days=1))
+    head = repo.commit({"src/lib/a.py": "a\nfix\n"}, "Fix a crash", T0 + timedelta(days=2))
+    repo.git("checkout", "-q", "1.0.x")
+    backport = repo.commit({"src/lib/a.py": "a\nfix\n"}, "Fix a crash", T0 + timedelta(days=3))
+    repo.tag("1.0.1", T0 + timedelta(days=3, hours=1))
+    repo.git("checkout", "-q", "main")
+    synced(engine, _org(repo.path))
+    with Session(engine) as session:
+        rows = {c.sha: c for c in session.exec(select(Change)).all()}
+    assert rows[backport].state == "picked"
+    assert rows[backport].picked_from_key == rows[head].key
