@@ -15,13 +15,17 @@ whole diffs (``--full-diff``), so that a commit touching one more file is anothe
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 from data.sources.local_git.git_command import git_env, git_missing
 
-__all__ = ["patch_ids", "picked_from"]
+__all__ = ["patch_ids", "picked_by_trailer", "picked_from"]
+
+# ``git cherry-pick -x``'s trailer, one per pick of a pick: the first names the original.
+_TRAILER = re.compile(r"^\(cherry picked from commit ([0-9a-f]{7,40})\)\s*$", re.MULTILINE)
 
 # Shas per ``git show``: well under any system's limit on a command line.
 _CHUNK = 400
@@ -126,3 +130,10 @@ def picked_from(
     matched = set(candidates.values())
     same = [sha for sha, files in wanted.items() if files in matched]
     return {sha: first[pid] for sha, pid in patch_ids(path, same).items() if pid in first}
+
+
+def picked_by_trailer(body: str | None) -> tuple[str, ...]:
+    """The commits a message's ``(cherry picked from commit X)`` trailers name, the original
+    first: ``git cherry-pick -x`` says so even where resolving a conflict changed the patch
+    (a backport adapted to an older branch), which patch ids cannot see."""
+    return tuple(_TRAILER.findall(body or ""))

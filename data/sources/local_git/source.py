@@ -38,7 +38,7 @@ from data.sources.local_git.gitlog import (
 )
 from data.sources.local_git.manifests import with_dependency_edits
 from data.sources.local_git.merges import landed_commits
-from data.sources.local_git.picks import picked_from
+from data.sources.local_git.picks import picked_by_trailer, picked_from
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
 from scoring.change_key import ChangeKey
@@ -209,13 +209,13 @@ class LocalGitSource:
         if not shas:
             return records
         found = picked_from(self.path, shas, branch, side, others)
-        if not found:
-            return records
         known = off_keys or {}
         out = []
         for record in records:
             original = found.get(record.sha or "")
             key = (known.get(original) or reverts.key_of(original, branch)) if original else None
+            if key is None:
+                key = self._trailer_pick(record, branch, reverts, known)
             if key is not None and record.sha is not None:
                 if key == record.key:
                     # Titled as the original ("Fix (#7)"): keyed by its sha, never as it.
@@ -226,6 +226,21 @@ class LocalGitSource:
                 record = replace(record, state="picked", picked_from_key=key)
             out.append(record)
         return out
+
+    def _trailer_pick(
+        self, record: SourceChange, branch: str, reverts: RevertTargets, known: Mapping[str, str]
+    ) -> str | None:
+        """The key of the change ``record``'s ``(cherry picked from commit X)`` trailer names,
+        a commit of ``branch`` or of a maintenance line read before (its key in ``known``);
+        None when it names none the clone holds there."""
+        for named in picked_by_trailer(record.body):
+            sha = reverts.full_sha(named)
+            if sha is None or sha == record.sha:
+                continue
+            key = known.get(sha) or reverts.key_of(sha, branch)
+            if key is not None:
+                return key
+        return None
 
     def _cut(self, run: Handoff) -> tuple[frozenset[str], frozenset[str]]:
         """The clone's commits whose parents are cut off (none unless it is shallow), and

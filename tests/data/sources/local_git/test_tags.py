@@ -421,3 +421,37 @@ def test_a_backport_of_the_branch_s_newest_commit_is_a_pick_of_it(
         rows = {c.sha: c for c in session.exec(select(Change)).all()}
     assert rows[backport].state == "picked"
     assert rows[backport].picked_from_key == rows[head].key
+
+
+def test_a_backport_adapted_to_its_branch_is_a_pick_by_its_trailer(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A backport whose conflict was resolved (another patch than main's) but whose message
+    carries ``git cherry-pick -x``'s trailer is a pick of the commit it names; a trailer naming
+    a commit the clone lacks says nothing."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\nold\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "1.0.x")
+    repo.commit({"src/lib/a.py": "a\nnew\n"}, "Rework", T0 + timedelta(days=1))
+    fix = repo.commit({"src/lib/a.py": "a\nnew\nfix\n"}, "Fix a crash", T0 + timedelta(days=2))
+    repo.commit({"src/lib/b.py": "b\n"}, "Next", T0 + timedelta(days=2, hours=1))
+    repo.git("checkout", "-q", "1.0.x")
+    adapted = repo.commit(
+        {"src/lib/a.py": "a\nold\nfix\n"},
+        f"Fix a crash\n\n(cherry picked from commit {fix})",
+        T0 + timedelta(days=3),
+    )
+    stray = repo.commit(
+        {"src/lib/s.py": "s\n"},
+        "Security fix\n\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)",
+        T0 + timedelta(days=3, hours=1),
+    )
+    repo.tag("1.0.1", T0 + timedelta(days=4))
+    repo.git("checkout", "-q", "main")
+    synced(engine, _org(repo.path))
+    with Session(engine) as session:
+        rows = {c.sha: c for c in session.exec(select(Change)).all()}
+    assert rows[adapted].state == "picked"
+    assert rows[adapted].picked_from_key == rows[fix].key
+    assert rows[stray].state != "picked"
