@@ -78,7 +78,7 @@ _FOLDER_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _TEST_WORD = re.compile(
     r"tests?|testing"
     # A kind of test run written as one word with it: ``unittests``, shiny's ``smoketests/``.
-    r"|(?:unit|smoke|load|perf|stress|fuzz|e2e|integration|acceptance|regression|functional)"
+    r"|(?:unit|smoke|load|perf|stress|fuzz|integration|acceptance|regression|functional)"
     r"tests?"
     r"|test(?:utils?|support|fixtures?|helpers?|kit|libs?|cases?|suites?|resources?|harness)"
 )
