@@ -69,7 +69,9 @@ __all__ = [
 # and test tools' settings written as code (``release.config.js``, ``.mocharc.cjs``) are no code.
 # 19: a folder named for a kind of test run in one word (``smoketests/``, ``loadtests/``) is a
 # test folder, as ``unittests/`` was (shiny's smoke-test apps were code); a README of any
-# extension is documentation, as Linguist reads it (PostgREST's literate Haskell README.lhs).
+# extension is documentation, as Linguist reads it (PostgREST's literate Haskell README.lhs);
+# a code-update tool's steps by release (``migrations/13_0_0-beta/index.ts``, Angular's
+# ``ng update`` schematics) are no schema migration (ngrx's every such change was gated).
 SCORER_VERSION = "19"
 
 

@@ -147,6 +147,10 @@ _MIGRATION = re.compile(
     r"/(?:(migrations|db/migrate|db/migration|alembic/versions|liquibase)/"
     # ...but not the migration package's own files.
     r"(?!([^/]+/)*(__init__\.py|env\.py|script\.py\.mako|\.gitkeep|\.keep)$)"
+    # ...nor a code-update tool's steps, a folder per release (Angular's and Nx's ``ng update``
+    # schematics: ``migrations/13_0_0-beta/index.ts``, ``update-16-0-0/``) and their collection:
+    # they rewrite a user's code, no database's schema.
+    r"(?!(update-?)?\d{1,3}[-_.]\d{1,3}[-_.]\d{1,3}([-_.][^/]*)?/|migrations?\.json$)"
     r"|migration/\d"  # TypeORM's timestamped src/migration/1700000000000-Name.ts
     r"|([vu]\d+([._]\d+)*|r)__[^/]+\.sql$"  # Flyway
     r"|\d+_[^/]+\.(up|down)\.sql$"  # golang-migrate

@@ -53,7 +53,9 @@ def mix_projects(path: Path, files: list[str]) -> Modules | None:
         if module is not None and (not umbrella or folder.startswith(f"{umbrella[1]}/")):
             found.append(module)
     # The root project's configuration, release overlays and web assets ship in its release.
-    found = first_with_build_files(found, ["mix.exs", "config/**", "rel/**", "assets/**"], files)
+    found = first_with_build_files(
+        found, ["mix.exs", "mix.lock", "config/**", "rel/**", "assets/**"], files
+    )
     kind = "the Mix umbrella's apps (mix.exs)" if umbrella else "Mix projects (mix.exs)"
     return (found, kind) if found else None
 

@@ -69,6 +69,9 @@ def _folders(found: list[str]) -> list[Declared]:
 # and Deno's (a Deno workspace takes npm packages as members too; ``jsr.json`` is JSR's).
 _NPM_MANIFESTS = ("package.json",)
 _DENO_MANIFESTS = ("deno.json", "deno.jsonc", "jsr.json", "package.json")
+# An Nx workspace's projects: a ``project.json`` each (its ``name`` is the project's), where no
+# package.json workspace lists them (ngrx/platform's ``modules/*`` and ``projects/*``).
+_NX_MANIFESTS = ("project.json", "package.json")
 
 
 def _json_object(text: str | None) -> dict[str, object] | None:
@@ -307,7 +310,7 @@ def _python_packages(files: list[str]) -> list[str]:
 
 
 def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
-    """The modules a Maven, Gradle, npm/pnpm/yarn, Deno, Go or Python build declares; None when
+    """The modules a Maven, Gradle, npm/pnpm/yarn, Deno, Nx, Go or Python build declares; None when
     none does. A root build of one module (a ``pom.xml`` without ``<modules>``, a Gradle build that
     includes none) is one module, its code under ``src/main/``: ``src/site``, ``src/changes``
     or ``src/assembly`` are no services of their own."""
@@ -333,6 +336,9 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         found := _packages(path, _workspace_members(files, globs, _DENO_MANIFESTS), _DENO_MANIFESTS)
     ):
         return found, "deno.json workspace"
+    nx = _workspace_members(files, ["**"], ("project.json",)) if "nx.json" in tracked else []
+    if nx and (found := _packages(path, nx, _NX_MANIFESTS)):
+        return found, "Nx projects (project.json)"
     if (go := _go_modules(path, files, tracked)) is not None:
         return go
     if "pyproject.toml" in tracked and (found := _uv_members(path, files)):

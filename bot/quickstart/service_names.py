@@ -15,6 +15,9 @@ NEVER_IN_SERVICE = frozenset(
         "sample", "samples", "_samples", "demo", "demos", "test", "tests", "__tests__",
         "__mocks__", "__fixtures__", "testdata", "test-data", "test_data", "e2e", "site",
         "website", "benches", "benchmarks",
+        # Jasmine's and RSpec's test folders, as the scorer reads them (``scoring.paths``): an
+        # Angular library's ``spec/helpers.ts`` is no code of the library.
+        "spec", "specs",
     }
 )  # fmt: skip
 # Of those, the ones a Go package may be named (cobra's ``doc``): kept when they hold Go code.

@@ -49,6 +49,12 @@ def _kinds(path: str) -> set[str]:
         ("schema.sql", set()),
         ("examples/flaskr/flaskr/schema.sql", set()),
         ("migrations/schema.sql", {"migration"}),
+        # A code-update tool's steps by release (Angular's and Nx's ng update schematics)
+        # rewrite a user's code: no schema migration, nor their collection.
+        ("modules/store/migrations/13_0_0-beta/index.ts", set()),
+        ("modules/store/migrations/migration.json", set()),
+        ("packages/nx/src/migrations/update-16-0-0/remove-x.ts", set()),
+        ("migrations/2019-01-01-000000_create_users/up.sql", {"migration"}),
         # Examples, samples, demos and tutorials are never risky content.
         ("examples/auth/login.py", set()),
         ("samples/payments/Dockerfile", set()),

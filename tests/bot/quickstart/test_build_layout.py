@@ -1151,3 +1151,33 @@ def test_an_ansible_collection_is_one_service_named_as_galaxy_publishes_it(
         assert owner[path] == "community.docker", path
     assert owner["galaxy.yml"] == owner["meta/runtime.yml"] == "community.docker"
     assert owner["tests/unit/plugins/test_common.py"] == "-"
+
+
+def test_an_nx_workspace_is_a_service_per_project_named_by_its_project_json(
+    tmp_path: Path,
+) -> None:
+    """An Nx workspace without a package.json workspace (ngrx/platform) is a service per
+    ``project.json``, keyed by the project's name; its e2e and example apps are none, and a
+    library's ``spec/`` folder is its tests."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "nx.json": '{"workspaceLayout": {"libsDir": "modules", "appsDir": "projects"}}',
+            "package.json": '{"name": "@ngrx/platform", "private": true}',
+            "modules/store/project.json": '{"name": "store", "projectType": "library"}',
+            "modules/store/package.json": '{"name": "@ngrx/store"}',
+            "modules/store/src/store.ts": "export class Store {}\n",
+            "modules/store/spec/helpers.ts": "export const h = 1;\n",
+            "modules/effects/project.json": '{"name": "effects"}',
+            "modules/effects/src/effects.ts": "export class Effects {}\n",
+            "projects/example-app/project.json": '{"name": "example-app"}',
+            "projects/example-app/src/main.ts": "bootstrap();\n",
+            "projects/example-app-e2e/project.json": '{"name": "example-app-e2e"}',
+            "projects/example-app-e2e/src/app.cy.ts": "it('works');\n",
+        },
+    )
+    assert plan.found_by == "Nx projects (project.json)"
+    assert dict(plan.services) == {"effects": "modules/effects/**", "store": "modules/store/**"}
+    assert owner["modules/store/src/store.ts"] == "store"
+    assert owner["modules/store/spec/helpers.ts"] == "-"
+    assert owner["projects/example-app/src/main.ts"] == "-"
