@@ -22,7 +22,7 @@ from pathlib import Path
 
 from data.sources.local_git.git_command import git_env, git_missing
 
-__all__ = ["patch_ids", "picked_by_trailer", "picked_from"]
+__all__ = ["patch_ids", "picked_by_trailer", "picked_from", "same_files"]
 
 # ``git cherry-pick -x``'s trailer, one per pick of a pick: the first names the original.
 _TRAILER = re.compile(r"^\(cherry picked from commit ([0-9a-f]{7,40})\)\s*$", re.MULTILINE)
@@ -130,6 +130,13 @@ def picked_from(
     matched = set(candidates.values())
     same = [sha for sha, files in wanted.items() if files in matched]
     return {sha: first[pid] for sha, pid in patch_ids(path, same).items() if pid in first}
+
+
+def same_files(path: Path, one: str, other: str) -> bool:
+    """Whether commits ``one`` and ``other`` changed the same files (a merge: from its first
+    parent): a backport that kept only part of its original (its tests) is not that change."""
+    sets = _file_sets(path, "--no-walk=unsorted", one, other)
+    return one in sets and other in sets and sets[one] == sets[other]
 
 
 def picked_by_trailer(body: str | None) -> tuple[str, ...]:

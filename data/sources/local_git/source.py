@@ -38,7 +38,7 @@ from data.sources.local_git.gitlog import (
 )
 from data.sources.local_git.manifests import with_dependency_edits
 from data.sources.local_git.merges import landed_commits
-from data.sources.local_git.picks import picked_by_trailer, picked_from
+from data.sources.local_git.picks import picked_by_trailer, picked_from, same_files
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
 from scoring.change_key import ChangeKey
@@ -231,11 +231,13 @@ class LocalGitSource:
         self, record: SourceChange, branch: str, reverts: RevertTargets, known: Mapping[str, str]
     ) -> str | None:
         """The key of the change ``record``'s ``(cherry picked from commit X)`` trailer names,
-        a commit of ``branch`` or of a maintenance line read before (its key in ``known``);
-        None when it names none the clone holds there."""
+        a commit of ``branch`` or of a maintenance line read before (its key in ``known``) that
+        changed the same files; None when it names none the clone holds there."""
         for named in picked_by_trailer(record.body):
             sha = reverts.full_sha(named)
-            if sha is None or sha == record.sha:
+            if sha is None or record.sha is None or sha == record.sha:
+                continue
+            if not same_files(self.path, record.sha, sha):
                 continue
             key = known.get(sha) or reverts.key_of(sha, branch)
             if key is not None:

@@ -428,7 +428,8 @@ def test_a_backport_adapted_to_its_branch_is_a_pick_by_its_trailer(
 ) -> None:
     """A backport whose conflict was resolved (another patch than main's) but whose message
     carries ``git cherry-pick -x``'s trailer is a pick of the commit it names; a trailer naming
-    a commit the clone lacks says nothing."""
+    a commit the clone lacks, or one that changed other files (a backport of its tests alone),
+    says nothing."""
     repo = GitRepo(tmp_path / "lib")
     repo.commit({"src/lib/a.py": "a\nold\n"}, "Initial", T0)
     repo.tag("1.0.0", T0 + timedelta(hours=1))
@@ -436,6 +437,9 @@ def test_a_backport_adapted_to_its_branch_is_a_pick_by_its_trailer(
     repo.commit({"src/lib/a.py": "a\nnew\n"}, "Rework", T0 + timedelta(days=1))
     fix = repo.commit({"src/lib/a.py": "a\nnew\nfix\n"}, "Fix a crash", T0 + timedelta(days=2))
     repo.commit({"src/lib/b.py": "b\n"}, "Next", T0 + timedelta(days=2, hours=1))
+    both = repo.commit(
+        {"src/lib/c.py": "c\n", "tests/test_c.py": "t\n"}, "Add c", T0 + timedelta(days=2, hours=2)
+    )
     repo.git("checkout", "-q", "1.0.x")
     adapted = repo.commit(
         {"src/lib/a.py": "a\nold\nfix\n"},
@@ -447,6 +451,11 @@ def test_a_backport_adapted_to_its_branch_is_a_pick_by_its_trailer(
         "Security fix\n\n(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)",
         T0 + timedelta(days=3, hours=1),
     )
+    partial = repo.commit(
+        {"tests/test_c.py": "t\n"},
+        f"Add c's test\n\n(cherry picked from commit {both})",
+        T0 + timedelta(days=3, hours=2),
+    )
     repo.tag("1.0.1", T0 + timedelta(days=4))
     repo.git("checkout", "-q", "main")
     synced(engine, _org(repo.path))
@@ -455,3 +464,4 @@ def test_a_backport_adapted_to_its_branch_is_a_pick_by_its_trailer(
     assert rows[adapted].state == "picked"
     assert rows[adapted].picked_from_key == rows[fix].key
     assert rows[stray].state != "picked"
+    assert rows[partial].state != "picked"
