@@ -178,7 +178,7 @@ class LocalGitSource:
                     record = self._record(landed, commit, owners, reverts, generated, lengths)
                     records.append(_off_branch_key(record, landed))
             # A backport of the branch's fix (or a release commit made on both) is that fix.
-            records = self._picks(records, rev, tip, reverts, hidden[1:], off_keys)
+            records = self._picks(records, rev, tip, reverts, hidden[1:], off_keys, claimed)
             records = [_own_key(record, claimed) for record in records]
             for record in records:
                 if record.sha is not None:
@@ -201,6 +201,7 @@ class LocalGitSource:
         reverts: RevertTargets,
         others: Sequence[str] = (),
         off_keys: Mapping[str, str] | None = None,
+        claimed: Mapping[str, str] | None = None,
     ) -> list[SourceChange]:
         """``records`` (commits ``side`` reaches and ``branch`` does not), each that is the same
         patch as a change of ``branch``, or of a maintenance line read before (``others``, its
@@ -210,12 +211,17 @@ class LocalGitSource:
             return records
         found = picked_from(self.path, shas, branch, side, others)
         known = off_keys or {}
+        taken = claimed or {}
         out = []
         for record in records:
             original = found.get(record.sha or "")
-            key = (known.get(original) or reverts.key_of(original, branch)) if original else None
+            key = (
+                (known.get(original) or self._key_of(original, branch, reverts, taken))
+                if original
+                else None
+            )
             if key is None:
-                key = self._trailer_pick(record, branch, reverts, known)
+                key = self._trailer_pick(record, branch, reverts, known, taken)
             if key is not None and record.sha is not None:
                 if key == record.key:
                     # Titled as the original ("Fix (#7)"): keyed by its sha, never as it.
@@ -227,8 +233,27 @@ class LocalGitSource:
             out.append(record)
         return out
 
+    def _key_of(
+        self, original: str, branch: str, reverts: RevertTargets, claimed: Mapping[str, str]
+    ) -> str | None:
+        """The key ``original`` was stored under on ``branch``: ``reverts.key_of``'s, unless
+        another commit of this sync claimed that key first (a pull request number reused,
+        ``_own_key``), when it is keyed by the sha that landed it."""
+        key = reverts.key_of(original, branch)
+        if key is None or key not in claimed:
+            return key
+        landed = reverts.landing(original, branch)
+        if landed is None or claimed[key] == landed:
+            return key
+        return str(ChangeKey.commit(self.repository, landed))
+
     def _trailer_pick(
-        self, record: SourceChange, branch: str, reverts: RevertTargets, known: Mapping[str, str]
+        self,
+        record: SourceChange,
+        branch: str,
+        reverts: RevertTargets,
+        known: Mapping[str, str],
+        claimed: Mapping[str, str],
     ) -> str | None:
         """The key of the change ``record``'s ``(cherry picked from commit X)`` trailer names,
         a commit of ``branch`` or of a maintenance line read before (its key in ``known``) that
@@ -239,7 +264,7 @@ class LocalGitSource:
                 continue
             if not same_files(self.path, record.sha, sha):
                 continue
-            key = known.get(sha) or reverts.key_of(sha, branch)
+            key = known.get(sha) or self._key_of(sha, branch, reverts, claimed)
             if key is not None:
                 return key
         return None
@@ -349,7 +374,9 @@ class LocalGitSource:
             if len(commit.parents) > 1 and any(r.sha != commit.sha for r in records):
                 # A merge opened into its commits (a maintenance branch merged forward) brings
                 # its backports of the branch's own fixes: each is that fix, not a second one.
-                records = self._picks(records, commit.parents[0], commit.parents[1], reverts)
+                records = self._picks(
+                    records, commit.parents[0], commit.parents[1], reverts, claimed=claimed
+                )
             batch.extend(_own_key(record, claimed) for record in records)
             last = commit.sha
             if len(batch) >= self.batch:

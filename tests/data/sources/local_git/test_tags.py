@@ -465,3 +465,29 @@ def test_a_backport_adapted_to_its_branch_is_a_pick_by_its_trailer(
     assert rows[adapted].picked_from_key == rows[fix].key
     assert rows[stray].state != "picked"
     assert rows[partial].state != "picked"
+
+
+def test_a_backport_of_a_change_keyed_by_its_sha_is_a_pick_of_that_change(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Where a pull request number came back (an old ``Fix x (#5)`` holds ``acme/lib#5``, so a
+    later ``Fix a crash (#5)`` is keyed by its sha), a backport of the later commit is a pick
+    of it, not of the old change that holds the number."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    old = repo.commit({"src/lib/o.py": "o\n"}, "Old fix (#5)", T0 + timedelta(minutes=30))
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "1.0.x")
+    fix = repo.commit({"src/lib/a.py": "a\nfix\n"}, "Fix a crash (#5)", T0 + timedelta(days=1))
+    repo.commit({"src/lib/b.py": "b\n"}, "Next", T0 + timedelta(days=2))
+    repo.git("checkout", "-q", "1.0.x")
+    backport = repo.commit({"src/lib/a.py": "a\nfix\n"}, "Fix a crash", T0 + timedelta(days=3))
+    repo.tag("1.0.1", T0 + timedelta(days=4))
+    repo.git("checkout", "-q", "main")
+    synced(engine, _org(repo.path))
+    with Session(engine) as session:
+        rows = {c.sha: c for c in session.exec(select(Change)).all()}
+    assert rows[old].key == "acme/lib#5"
+    assert rows[fix].key == f"acme/lib@{fix[:12]}"
+    assert rows[backport].state == "picked"
+    assert rows[backport].picked_from_key == rows[fix].key
