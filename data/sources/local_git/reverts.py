@@ -77,6 +77,12 @@ class RevertTargets:
 
     def key_of(self, target: str, tip: str) -> str | None:
         """The key of the change that landed ``target`` on ``tip``'s first-parent chain."""
+        keyed = self.keyed(target, tip)
+        return keyed[0] if keyed is not None else None
+
+    def keyed(self, target: str, tip: str) -> tuple[str, str] | None:
+        """``key_of``'s key with the commit it keys (a pull request's merge, or the commit
+        itself), which may sit on a branch a merge no host wrote brought in."""
         landed = self.landing(target, tip)
         if landed is None:
             return None
@@ -88,14 +94,14 @@ class RevertTargets:
         # Keyed as commit_record keys it: the request it lands, else the commit itself.
         request = request_of(parents, subject, body)
         if request is not None:
-            return str(ChangeKey.pull(self.repository, request.number))
+            return str(ChangeKey.pull(self.repository, request.number)), landed
         if len(parents) < 2:
-            return str(ChangeKey.commit(self.repository, landed))
+            return str(ChangeKey.commit(self.repository, landed)), landed
         if landed == target:
             return None  # a merge no code host wrote is no change of its own
         for parent in parents[1:]:
             if self._contains(target, parent):
-                return self.key_of(target, parent)
+                return self.keyed(target, parent)
         return None
 
     def titled(self, title: str, before: str) -> str | None:

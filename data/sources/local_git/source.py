@@ -239,11 +239,11 @@ class LocalGitSource:
         """The key ``original`` was stored under on ``branch``: ``reverts.key_of``'s, unless
         another commit of this sync claimed that key first (a pull request number reused,
         ``_own_key``), when it is keyed by the sha that landed it."""
-        key = reverts.key_of(original, branch)
-        if key is None or key not in claimed:
-            return key
-        landed = reverts.landing(original, branch)
-        if landed is None or claimed[key] == landed:
+        keyed = reverts.keyed(original, branch)
+        if keyed is None:
+            return None
+        key, landed = keyed
+        if claimed.get(key, landed) == landed:
             return key
         return str(ChangeKey.commit(self.repository, landed))
 

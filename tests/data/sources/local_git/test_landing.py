@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from data.sources.local_git.landing import landing_commit
+from data.sources.local_git.reverts import RevertTargets
 from tests.bot.shop import merge_pr
 from tests.data.sources.gitrepo import GitRepo
 
@@ -28,3 +29,23 @@ def test_a_branch_commit_landed_with_its_merge_and_a_chain_commit_with_none(
     assert landing_commit(repo.path, "0" * 12) is None
     assert landing_commit(repo.path, "--all") is None
     assert landing_commit(tmp_path / "nowhere", side) is None
+
+
+def test_a_pull_request_merged_on_a_branch_merged_forward_is_keyed_at_its_own_merge(
+    tmp_path: Path,
+) -> None:
+    """A commit of pull request #7, merged into ``develop`` and brought onto main by a merge no
+    host wrote, is keyed ``#7`` at the pull request's merge, not at the forward merge."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "a\n"}, "Start", T0)
+    repo.git("checkout", "-q", "-b", "develop")
+    repo.git("checkout", "-q", "-b", "feature")
+    inner = repo.commit({"a.py": "a\nb\n"}, "Grow", T0 + timedelta(hours=1))
+    repo.git("checkout", "-q", "develop")
+    pr = repo.merge("feature", "Merge pull request #7 from acme/feature", T0 + timedelta(hours=2))
+    repo.git("checkout", "-q", "main")
+    forward = repo.merge("develop", "Merge branch 'develop'", T0 + timedelta(hours=3))
+    targets = RevertTargets(repo.path, "acme/r")
+    assert targets.landing(inner, "HEAD") == forward
+    assert targets.keyed(inner, "HEAD") == ("acme/r#7", pr)
+    assert targets.key_of(inner, "HEAD") == "acme/r#7"
