@@ -12,7 +12,6 @@ would be left behind and every tag read again), so the two stay.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +37,7 @@ from data.sources.local_git.gitlog import (
 )
 from data.sources.local_git.manifests import with_dependency_edits
 from data.sources.local_git.merges import landed_commits
-from data.sources.local_git.picks import picked_by_trailer, picked_from, same_files
+from data.sources.local_git.pick_records import PickedChanges
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
 from scoring.change_key import ChangeKey
@@ -178,7 +177,9 @@ class LocalGitSource:
                     record = self._record(landed, commit, owners, reverts, generated, lengths)
                     records.append(_off_branch_key(record, landed))
             # A backport of the branch's fix (or a release commit made on both) is that fix.
-            records = self._picks(records, rev, tip, reverts, hidden[1:], off_keys, claimed)
+            records = PickedChanges(self.path, self.repository, reverts).mark(
+                records, rev, tip, hidden[1:], off_keys, claimed
+            )
             records = [_own_key(record, claimed) for record in records]
             for record in records:
                 if record.sha is not None:
@@ -192,82 +193,6 @@ class LocalGitSource:
         if batch:
             run.checkpoint("git-tags", self.repository, changes=batch)
             run.progress.advance(self.name, len(batch), "commits")
-
-    def _picks(
-        self,
-        records: list[SourceChange],
-        branch: str,
-        side: str,
-        reverts: RevertTargets,
-        others: Sequence[str] = (),
-        off_keys: Mapping[str, str] | None = None,
-        claimed: Mapping[str, str] | None = None,
-    ) -> list[SourceChange]:
-        """``records`` (commits ``side`` reaches and ``branch`` does not), each that is the same
-        patch as a change of ``branch``, or of a maintenance line read before (``others``, its
-        commits' keys in ``off_keys``), stored as a pick of it (``picks.picked_from``)."""
-        shas = [r.sha for r in records if r.sha]
-        if not shas:
-            return records
-        found = picked_from(self.path, shas, branch, side, others)
-        known = off_keys or {}
-        taken = claimed or {}
-        out = []
-        for record in records:
-            original = found.get(record.sha or "")
-            key = (
-                (known.get(original) or self._key_of(original, branch, reverts, taken))
-                if original
-                else None
-            )
-            if key is None:
-                key = self._trailer_pick(record, branch, reverts, known, taken)
-            if key is not None and record.sha is not None:
-                if key == record.key:
-                    # Titled as the original ("Fix (#7)"): keyed by its sha, never as it.
-                    record = replace(
-                        record, key=str(ChangeKey.commit(record.repository, record.sha))
-                    )
-                log.info("git_pick", repository=self.repository, change=record.key, of=key)
-                record = replace(record, state="picked", picked_from_key=key)
-            out.append(record)
-        return out
-
-    def _key_of(
-        self, original: str, branch: str, reverts: RevertTargets, claimed: Mapping[str, str]
-    ) -> str | None:
-        """The key ``original`` was stored under on ``branch``: ``reverts.key_of``'s, unless
-        another commit of this sync claimed that key first (a pull request number reused,
-        ``_own_key``), when it is keyed by the sha that landed it."""
-        keyed = reverts.keyed(original, branch)
-        if keyed is None:
-            return None
-        key, landed = keyed
-        if claimed.get(key, landed) == landed:
-            return key
-        return str(ChangeKey.commit(self.repository, landed))
-
-    def _trailer_pick(
-        self,
-        record: SourceChange,
-        branch: str,
-        reverts: RevertTargets,
-        known: Mapping[str, str],
-        claimed: Mapping[str, str],
-    ) -> str | None:
-        """The key of the change ``record``'s ``(cherry picked from commit X)`` trailer names,
-        a commit of ``branch`` or of a maintenance line read before (its key in ``known``) that
-        changed the same files; None when it names none the clone holds there."""
-        for named in picked_by_trailer(record.body):
-            sha = reverts.full_sha(named)
-            if sha is None or record.sha is None or sha == record.sha:
-                continue
-            if not same_files(self.path, record.sha, sha):
-                continue
-            key = known.get(sha) or self._key_of(sha, branch, reverts, claimed)
-            if key is not None:
-                return key
-        return None
 
     def _cut(self, run: Handoff) -> tuple[frozenset[str], frozenset[str]]:
         """The clone's commits whose parents are cut off (none unless it is shallow), and
@@ -374,8 +299,8 @@ class LocalGitSource:
             if len(commit.parents) > 1 and any(r.sha != commit.sha for r in records):
                 # A merge opened into its commits (a maintenance branch merged forward) brings
                 # its backports of the branch's own fixes: each is that fix, not a second one.
-                records = self._picks(
-                    records, commit.parents[0], commit.parents[1], reverts, claimed=claimed
+                records = PickedChanges(self.path, self.repository, reverts).mark(
+                    records, commit.parents[0], commit.parents[1], claimed=claimed
                 )
             batch.extend(_own_key(record, claimed) for record in records)
             last = commit.sha

@@ -1,0 +1,101 @@
+"""Which stored change a maintenance line's commit is a pick of: by patch id against the
+branch and the lines read before it, else by ``git cherry-pick -x``'s trailer, keyed as the
+original was stored (``picks`` finds the commits, this names the changes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import structlog
+
+from data.source_values import SourceChange
+from data.sources.local_git.picks import picked_by_trailer, picked_from, same_files
+from data.sources.local_git.reverts import RevertTargets
+from scoring.change_key import ChangeKey
+
+__all__ = ["PickedChanges"]
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PickedChanges:
+    """A clone's picks, named by the keys their originals were stored under."""
+
+    path: Path
+    repository: str
+    reverts: RevertTargets
+
+    def mark(
+        self,
+        records: list[SourceChange],
+        branch: str,
+        side: str,
+        others: Sequence[str] = (),
+        off_keys: Mapping[str, str] | None = None,
+        claimed: Mapping[str, str] | None = None,
+    ) -> list[SourceChange]:
+        """``records`` (commits ``side`` reaches and ``branch`` does not), each that is the same
+        patch as a change of ``branch``, or of a maintenance line read before (``others``, its
+        commits' keys in ``off_keys``), stored as a pick of it (``picks.picked_from``); else
+        one whose trailer names such a change (``_trailer_pick``). ``claimed`` holds the keys
+        this sync gave, by the sha that took each first."""
+        shas = [r.sha for r in records if r.sha]
+        if not shas:
+            return records
+        found = picked_from(self.path, shas, branch, side, others)
+        known = off_keys or {}
+        taken = claimed or {}
+        out = []
+        for record in records:
+            original = found.get(record.sha or "")
+            key = (
+                (known.get(original) or self._key_of(original, branch, taken)) if original else None
+            )
+            if key is None:
+                key = self._trailer_pick(record, branch, known, taken)
+            if key is not None and record.sha is not None:
+                if key == record.key:
+                    # Titled as the original ("Fix (#7)"): keyed by its sha, never as it.
+                    record = replace(
+                        record, key=str(ChangeKey.commit(record.repository, record.sha))
+                    )
+                log.info("git_pick", repository=self.repository, change=record.key, of=key)
+                record = replace(record, state="picked", picked_from_key=key)
+            out.append(record)
+        return out
+
+    def _key_of(self, original: str, branch: str, claimed: Mapping[str, str]) -> str | None:
+        """The key ``original`` was stored under on ``branch``: ``RevertTargets.keyed``'s,
+        unless another commit of this sync claimed that key first (a pull request number
+        reused, ``source._own_key``), when it is keyed by the sha that landed it."""
+        keyed = self.reverts.keyed(original, branch)
+        if keyed is None:
+            return None
+        key, landed = keyed
+        if claimed.get(key, landed) == landed:
+            return key
+        return str(ChangeKey.commit(self.repository, landed))
+
+    def _trailer_pick(
+        self,
+        record: SourceChange,
+        branch: str,
+        known: Mapping[str, str],
+        claimed: Mapping[str, str],
+    ) -> str | None:
+        """The key of the change ``record``'s ``(cherry picked from commit X)`` trailer names,
+        a commit of ``branch`` or of a maintenance line read before (its key in ``known``) that
+        changed the same files; None when it names none the clone holds there."""
+        for named in picked_by_trailer(record.body):
+            sha = self.reverts.full_sha(named)
+            if sha is None or record.sha is None or sha == record.sha:
+                continue
+            if not same_files(self.path, record.sha, sha):
+                continue
+            key = known.get(sha) or self._key_of(sha, branch, claimed)
+            if key is not None:
+                return key
+        return None
