@@ -52,7 +52,7 @@ from dataclasses import dataclass
 
 from pygments.lexer import Lexer
 from pygments.lexers import _mapping, get_lexer_for_filename
-from pygments.token import Comment, String, Whitespace, _TokenType, is_token_subtype
+from pygments.token import Comment, Name, String, Whitespace, _TokenType, is_token_subtype
 from pygments.util import ClassNotFound
 
 from scoring.component_hunks import COMPONENT_STAND_INS, opens_in_script
@@ -253,13 +253,28 @@ def _closers(lexer: Lexer) -> tuple[str, ...]:
     return _BLOCK_CLOSER if name in _BLOCK_COMMENTS else ()
 
 
+# Elixir's documentation attributes: the string after one is the module's or function's docs,
+# as a docstring is Python's (Pygments reads Python's as ``String.Doc``, Elixir's as a plain
+# heredoc), so a change to its text is no code.
+_DOC_ATTRIBUTES = frozenset({"@moduledoc", "@doc", "@typedoc", "@shortdoc"})
+
+
 def _lexed_flags(lexer: Lexer, lines: Sequence[str]) -> list[bool]:
     """For each line, whether the lexer reads a token of code in it (with the lexer's closers
     after the lines, their flags dropped)."""
     flags = [False] * len(lines)
     row = 0
     text = "\n".join([*lines, *_closers(lexer)]) + "\n"
+    elixir = type(lexer).__name__ == "ElixirLexer"
+    # Inside the string an Elixir documentation attribute opens.
+    in_doc = False
     for kind, value in lexer.get_tokens(text):
+        if elixir:
+            if is_token_subtype(kind, String) and in_doc:
+                row += value.count("\n")
+                continue
+            if not is_token_subtype(kind, Whitespace):
+                in_doc = is_token_subtype(kind, Name.Attribute) and value in _DOC_ATTRIBUTES
         if _not_code(kind):
             row += value.count("\n")
             continue

@@ -71,7 +71,8 @@ __all__ = [
 # test folder, as ``unittests/`` was (shiny's smoke-test apps were code); a README of any
 # extension is documentation, as Linguist reads it (PostgREST's literate Haskell README.lhs);
 # a code-update tool's steps by release (``migrations/13_0_0-beta/index.ts``, Angular's
-# ``ng update`` schematics) are no schema migration (ngrx's every such change was gated).
+# ``ng update`` schematics) are no schema migration (ngrx's every such change was gated); the
+# text of an Elixir ``@moduledoc``/``@doc`` string is documentation, as a docstring is.
 SCORER_VERSION = "19"
 
 

@@ -339,3 +339,23 @@ def test_a_shared_extension_is_lexed_as_its_texts_language(
     """Where several languages share an extension, Linguist's heuristics (or Pygments' own
     reading of the text) pick the lexer, so a comment in R, Perl, F# or MATLAB is no code."""
     assert code_lines(path, [hunk]) == expected
+
+
+def test_elixir_documentation_attributes_text_is_no_code() -> None:
+    """The text of an Elixir ``@moduledoc`` or ``@doc`` string is the module's docs, as a
+    Python docstring is: a change to it is no code; a heredoc bound to a name stays code."""
+    doc_edit = [
+        [
+            '   @moduledoc """',
+            "-  Starts the server.",
+            "+  Starts the server and its registry.",
+            "+  See `Registry`.",
+            '   """',
+            "   def start, do: :ok",
+        ]
+    ]
+    assert code_lines("lib/server.ex", doc_edit) == (0, 0)
+    code = [
+        ['+  @doc "Starts it."', "+  def start, do: :ok", '+  sql = """', "+  SELECT 1", '+  """']
+    ]
+    assert code_lines("lib/server.ex", code) == (5, 0)
