@@ -88,6 +88,7 @@ _SOURCES = (
     "scoring/paths.py",
     "scoring/source_sets.py",
     "scoring/typed_code.py",
+    "scoring/test_names.py",
     "scoring/linguist.py",
     "scoring/manifests.py",
     "evaluation/model_fit.py",

@@ -36,12 +36,7 @@ Sensitive code is auth, secrets, permissions, crypto and payments, by whole word
 sit under an auth, login or identity path that counts anyway. Stylesheets and images are never
 sensitive code (``tokens.css`` holds design tokens).
 
-A test folder is one named as a test folder (``tests/``, ``spec/``, ``e2e/``, …) or one
-with "test", "tests" or "testing" among the words of its name (split at ``-``, ``_``, ``.``
-and camelCase), a kind of test run written as one word with it (``unittests``,
-``smoketests``, ``loadtests``), and test-support words (``testutil``, ``testkit``,
-``testcases``, …): ``okhttp-testing-support/``, ``src/testFixtures/``, ``src/jvmTest/``,
-``Polly.Core.Tests/``.
+Tests are named by folder or file (``scoring.test_names``), else by Linguist.
 
 Files no one writes by hand (``PathKinds.generated``) are no size and no spread, like lock
 files: vendored and generated folders, minified, compiled and packed output, coverage reports,
@@ -64,28 +59,10 @@ from scoring.linguist import (
 )
 from scoring.manifests import dev_requirements, named_manifest
 from scoring.source_sets import examples_folder, named_folders
+from scoring.test_names import in_test_folder, test_file_name
 from scoring.typed_code import typed_code
 
 __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
-
-# Test folders by name in any case (``Tests/``, ``src/test/java/``), Perl's and Raku's ``t/`` and
-# ``xt/`` too, whose ``*.t`` files ``prove`` runs; test file names by convention, where Java's and
-# C#'s ``FooTest.java`` needs its capital T so that ``Latest.java`` is not a test.
-_TEST_DIR = re.compile(r"/(tests?|specs?|__tests__|testing|e2e|cypress|integration[-_]tests?|x?t)/")
-# A folder is a test folder too when a word of its name is one of these (lower-cased), split at
-# "-", "_", "." and camelCase: ``Polly.Core.Tests``, ``jvmTest``, not ``latest``.
-_FOLDER_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_TEST_WORD = re.compile(
-    r"tests?|testing"
-    # A kind of test run written as one word with it: ``unittests``, shiny's ``smoketests/``.
-    r"|(?:unit|smoke|load|perf|stress|fuzz|integration|acceptance|regression|functional)"
-    r"tests?"
-    r"|test(?:utils?|support|fixtures?|helpers?|kit|libs?|cases?|suites?|resources?|harness)"
-)
-_TEST_NAME = re.compile(
-    r"^test_|_test\.|\.test\.|\.spec\.|\.cy\.|\.e2e\.|_spec\.rb$|\.t$"
-    r"|[a-z0-9]Tests?\.(java|kt|scala|groovy|cs)$|^Test[A-Z0-9][^/]*\.(java|kt|scala|groovy)$"
-)
 
 # The risky kinds' expressions are lower-case and searched in "/" + the lower-cased path:
 # case-insensitive without re.IGNORECASE, which halves their speed, and every alternative starts
@@ -313,9 +290,9 @@ def path_kinds(path: str) -> PathKinds:
         aside = is_documentation(path)
     # A migration's own name can read like a test's (Django's 0005_add_test.py).
     migration = named_migration and not aside
-    test_folder = _TEST_DIR.search(folders) is not None or any(map(_test_folder, dirs))
+    test_folder = in_test_folder(folders, dirs)
     test = not migration and (
-        test_folder or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None or is_test(path)
+        test_folder or test_file_name(path[path.rfind("/") + 1 :]) or is_test(path)
     )
     if aside is None:
         # A test is no code and aside whatever Linguist says of its documentation, and
@@ -383,12 +360,6 @@ def _dotfile_stand_in(path: str) -> str | None:
     dotted = f"{folder}/.{stem}" if folder else f".{stem}"
     known = language_of(dotted) is not None or _NOT_CODE.search(f"/.{stem.lower()}")
     return dotted if known and not path_kinds(dotted).code else None
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _test_folder(name: str) -> bool:
-    """True for a folder whose name holds a test word (``_TEST_WORD``): ``jvmTest``, ``X.Tests``."""
-    return any(_TEST_WORD.fullmatch(w.lower()) for w in _FOLDER_WORDS.findall(name))
 
 
 def is_migration(path: str) -> bool:

@@ -46,6 +46,12 @@ deploy_tags = "{pattern}"
     )
 
 
+def _changes_by_sha(engine: Engine) -> dict[str | None, Change]:
+    """Every stored change by its commit's sha."""
+    with Session(engine) as session:
+        return {c.sha: c for c in session.exec(select(Change)).all()}
+
+
 def _two_lines(repo: GitRepo) -> dict[str, str]:
     """Main work and a fix on a ``stable`` branch cut at 1.0.0, tagged 1.0.1 after the main work."""
     shas = {"init": repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)}
@@ -391,8 +397,7 @@ def test_a_fix_picked_onto_two_maintenance_lines_counts_once(
     repo.tag("1.0.1", T0 + timedelta(days=4, hours=1))
     repo.git("checkout", "-q", "main")
     synced(engine, _org(repo.path))
-    with Session(engine) as session:
-        rows = {c.sha: c for c in session.exec(select(Change)).all()}
+    rows = _changes_by_sha(engine)
     assert rows[second].state == "picked"
     assert rows[second].picked_from_key == rows[first].key
     assert rows[first].state != "picked"
@@ -417,8 +422,7 @@ def test_a_backport_of_the_branch_s_newest_commit_is_a_pick_of_it(
     repo.tag("1.0.1", T0 + timedelta(days=3, hours=1))
     repo.git("checkout", "-q", "main")
     synced(engine, _org(repo.path))
-    with Session(engine) as session:
-        rows = {c.sha: c for c in session.exec(select(Change)).all()}
+    rows = _changes_by_sha(engine)
     assert rows[backport].state == "picked"
     assert rows[backport].picked_from_key == rows[head].key
 
@@ -459,8 +463,7 @@ def test_a_backport_adapted_to_its_branch_is_a_pick_by_its_trailer(
     repo.tag("1.0.1", T0 + timedelta(days=4))
     repo.git("checkout", "-q", "main")
     synced(engine, _org(repo.path))
-    with Session(engine) as session:
-        rows = {c.sha: c for c in session.exec(select(Change)).all()}
+    rows = _changes_by_sha(engine)
     assert rows[adapted].state == "picked"
     assert rows[adapted].picked_from_key == rows[fix].key
     assert rows[stray].state != "picked"
@@ -485,8 +488,7 @@ def test_a_backport_of_a_change_keyed_by_its_sha_is_a_pick_of_that_change(
     repo.tag("1.0.1", T0 + timedelta(days=4))
     repo.git("checkout", "-q", "main")
     synced(engine, _org(repo.path))
-    with Session(engine) as session:
-        rows = {c.sha: c for c in session.exec(select(Change)).all()}
+    rows = _changes_by_sha(engine)
     assert rows[old].key == "acme/lib#5"
     assert rows[fix].key == f"acme/lib@{fix[:12]}"
     assert rows[backport].state == "picked"
