@@ -234,7 +234,9 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
         }  # fmt: skip
         if candidates:
             for merge, inner in inner_commits(commits).items():
-                if merge in by_sha:
+                # A merged pull request stands for its commits, stored as a change or as a
+                # pick of one (a backport merged onto a maintenance line).
+                if merge in by_sha or merge in store.picks:
                     candidates -= inner
         out.append(
             ReleaseFacts(tag.name, shas, frozenset(shipped[tag.name]), expected,

@@ -36,7 +36,12 @@ from scoring.paths import path_kinds
 __all__ = ["DraftedService", "Layout", "read_layout"]
 
 # A folder that only wraps the code (src/acme/…): its children are the services.
-_WRAPPERS = frozenset({"src", "lib", "libs", "packages", "services", "apps", "cmd", "pkg"})
+_WRAPPERS = frozenset(
+    {"src", "lib", "libs", "packages", "services", "apps", "cmd", "pkg", "sources"}
+)
+# Swift's layout, SwiftPM's and an Xcode project's alike: each folder in ``Sources/`` is a
+# target (an app, its extensions, a framework), whatever other folders hold code beside it.
+_TARGETS = "Sources"
 FOLDER_GUESS = "top-level code folders"
 
 
@@ -116,6 +121,18 @@ def _packages_in(folder: str, code: list[str], files: list[str], depth: int = 0)
             # Code in a child that is no package keeps the folder whole.
             return []
     return found if len(found) >= 2 else []
+
+
+def _targets_in(prefix: str, folder: str, code: list[str]) -> list[str]:
+    """The targets of a Swift ``Sources/`` folder (home-assistant/iOS's ``App``, ``Shared``,
+    ``Extensions``, ``PushServer``), two at least and none of its code loose in it; else none."""
+    inside = f"{prefix}{folder}/"
+    if folder != _TARGETS or any(
+        f.startswith(inside) and "/" not in f[len(inside) :] for f in code
+    ):
+        return []
+    targets = _code_folders(code, inside)
+    return targets if len(targets) >= 2 else []
 
 
 def _code_folders(code: list[str], prefix: str) -> list[str]:
@@ -206,7 +223,7 @@ def _guessed(
     # unless that only wraps code (``packages/``).
     opened: list[tuple[str, str]] = []
     for d in folders:
-        inner = _packages_in(f"{prefix}{d}/", code, files)
+        inner = _packages_in(f"{prefix}{d}/", code, files) or _targets_in(prefix, d, code)
         opened += [(f"{d}/{i}", i if d.lower() in _WRAPPERS else f"{d}-{i}") for i in inner] or [
             (d, d)
         ]

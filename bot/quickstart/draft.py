@@ -47,9 +47,19 @@ DRAFTED_READER = "me"
 DRAFTED_EMAIL = "me@example.com"
 
 _REMOTE = re.compile(r"[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
-# Release tags: a version of two or more numbers (``3.9``, ``3_8_1``), nothing after it.
+# Release tags: a version of two or more numbers (``3.9``, ``3_8_1``), nothing after it but
+# an app store's build number (home-assistant/iOS's ``release/2026.7.3/2026.2546``).
 # Pre-releases (``-rc1``, ``-beta.0``, ``_RC1``) are left out: they are not production deploys.
-_RELEASE = re.compile(r"^.*?v?\d+(?:[._]\d+)+$")
+_BUILD = r"(?:/\d+(?:\.\d+)*)?"
+_RELEASE = re.compile(rf"^.*?v?\d+(?:[._]\d+)+{_BUILD}$")
+_BUILT = re.compile(r"\d/\d+(?:\.\d+)*$")
+# A line of pre-release builds (``testflight/2020.6/14``, ``nightly-2024.1``) ships to
+# testers, not to production, however many tags it has.
+_PRE_RELEASE = frozenset(
+    {"alpha", "beta", "canary", "dev", "insiders", "nightly", "pre", "prerelease", "preview",
+     "rc", "snapshot", "staging", "testflight"}
+)  # fmt: skip
+_WORD = re.compile(r"[^a-z0-9]+")
 _DEFAULT_TAGS = r"^v?\d+(\.\d+)+$"
 
 
@@ -113,20 +123,29 @@ def _is_clone(path: Path) -> bool:
     return done.returncode == 0
 
 
+def _is_release(tag: str) -> bool:
+    """Whether ``tag`` names a production release: a version, on no line of pre-releases."""
+    if _RELEASE.match(tag) is None:
+        return False
+    return _PRE_RELEASE.isdisjoint(_WORD.split(release_line(tag).lower()))
+
+
 def draft_deploy_tags(
     tags: list[str], services: list[str], repository: str = ""
 ) -> tuple[str, tuple[str, ...]]:
     """A deploy tag pattern for the clone's release tags, and the tags it matches (newest first).
 
     The release tags are versions of two or more numbers with nothing after
-    them (pre-releases are not production deploys). The pattern keeps every
+    them but an app store's build number (``release/2026.7.3/2026.2546``):
+    pre-releases, and lines of pre-release builds (``testflight/2020.6/14``), are
+    not production deploys. The pattern keeps every
     naming the project's releases had over its life (``PROJ_3_8_1``, then
     ``proj-3.9``, then ``rel/proj-3.10``: ``line_groups``) and, with several
     services, the lines naming one (a monorepo's ``plugin-legacy@``).
     """
     lines: dict[str, int] = {}
     for tag in tags:
-        if _RELEASE.match(tag) is not None:
+        if _is_release(tag):
             line = release_line(tag)
             lines[line] = lines.get(line, 0) + 1
     if not lines:
@@ -140,9 +159,13 @@ def draft_deploy_tags(
     underscores = any(
         "_" in tag[len(release_line(tag)) :]
         for tag in tags
-        if _RELEASE.match(tag) and release_line(tag) in keep
+        if _is_release(tag) and release_line(tag) in keep
     )
-    version = r"v?\d+([._]\d+)+$" if underscores else r"v?\d+(\.\d+)+$"
+    built = any(
+        _BUILT.search(tag) for tag in tags if _is_release(tag) and release_line(tag) in keep
+    )
+    version = r"v?\d+([._]\d+)+" if underscores else r"v?\d+(\.\d+)+"
+    version += (r"(/\d+(\.\d+)*)?" if built else "") + "$"
     if keep == [""]:
         pattern = "^" + version
     else:
@@ -178,7 +201,7 @@ def plan_clone(path: Path) -> ClonePlan:
         path, "for-each-ref", "--sort=-creatordate", "--format=%(refname:strip=2)", "refs/tags"
     ).split()
     pattern, matched = draft_deploy_tags(tags, [k for k, _ in services], repository)
-    looking = sum(1 for t in tags if _RELEASE.match(t))
+    looking = sum(1 for t in tags if _is_release(t))
     return ClonePlan(
         repository, path, services, layout.found_by, pattern, matched, looking, excluded, more
     )

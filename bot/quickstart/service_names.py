@@ -32,6 +32,9 @@ _NOT_SERVICES = NEVER_IN_SERVICE | frozenset(
         "it", "fuzzing", "fuzz", "bom", "build-logic", "buildsrc", "gradle", "specification",
         "specifications", "jmh", "perf", "internal-tests", "xtask", "resources", "priv",
         "man", "vignettes", "revdep",
+        # An app's release automation (fastlane's lanes and store listings) and its build's
+        # own tool package (a Swift app's ``BuildTools/``): tooling, as ``tools`` is.
+        "fastlane", "buildtools",
     }
 )  # fmt: skip
 # A module's name that says it is tests, docs, a website, a spec, configuration,

@@ -608,6 +608,36 @@ def test_quickstart_on_a_small_history_ships_what_git_says_and_a_broken_store_fa
     assert broken.examples[0].startswith("1.1.1: 0 shipped outside git's range, 1 missing")
 
 
+def test_a_backport_merged_as_a_pull_request_leaves_no_commit_of_its_release_unread(
+    tmp_path: Path,
+) -> None:
+    """A fix merged on main as pull request #7 and backported onto a maintenance line as pull
+    request #8 (a pick of #7): the backport's release ships #7, and the commit inside #8's
+    merge is stood for by it, not left unread."""
+    repo = build(
+        tmp_path / "lib",
+        [Commit(1, (), 0, "start", {"src/lib/__init__.py": "A = 1\n", "pyproject.toml": "[x]\n"}),
+         Commit(2, (1,), 1, "fix a crash", {"src/lib/__init__.py": "A = 2\n"}, branch="fix"),
+         Commit(3, (2,), 1, "one more fix", {"src/lib/__init__.py": "A = 3\n"}, branch="fix"),
+         Commit(4, (1, 3), 2, "Merge pull request #7 from acme/fix\n\nFix a crash",
+                {"src/lib/__init__.py": "A = 3\n"}),
+         Commit(5, (1,), 3, "fix a crash", {"src/lib/__init__.py": "A = 3\n"}, branch="pick"),
+         Commit(6, (1, 5), 3, "Merge pull request #8 from bot/cherry-pick-7\n\n[1.0] Fix a crash",
+                {"src/lib/__init__.py": "A = 3\n"}, branch="maint"),
+         Commit(7, (4,), 5, "feature", {"src/lib/core.py": "C = 3\n"})],
+        [TagSpec("1.0.0", 1, 0), TagSpec("1.0.1", 6, 4), TagSpec("1.1.0", 7, 6)],
+    )  # fmt: skip
+    keep = tmp_path / "keep"
+    row = assess(Listed("acme/lib", "test"), repo, Options(backtest=False, keep=keep))
+    assert not row.error, row.error
+    by_name = {c.name: c for c in row.checks}
+    assert by_name["releases"].ok, by_name["releases"]
+    assert by_name["releases"].total == 3
+    assert by_name["cherry-picks"].ok, by_name["cherry-picks"]
+    store = read_store(keep / "lib" / "riskbrief.db")
+    assert store.picks == {_sha(repo, "maint"): _sha(repo, "main~1")}
+
+
 @pytest.mark.parametrize("name", sorted(HELD_OUT))
 def test_held_out_repository_is_refused(tmp_path: Path, name: str) -> None:
     """A list naming a held-out repository is refused before anything is read."""
@@ -880,5 +910,15 @@ def test_the_sixth_list_holds_none_of_the_other_lists() -> None:
     split into a written-against half of three and a held-out one of three."""
     names, held = _apart(
         "sixth.toml", ("list.toml", "fresh.toml", "unseen.toml", "unread.toml", "drawn.toml")
+    )
+    assert (len(names), len(held)) == (6, 3)
+
+
+def test_the_seventh_list_holds_none_of_the_other_lists() -> None:
+    """bench/repos/seventh.toml holds repositories no other list has, never apache/zookeeper,
+    split into a written-against half of three and a held-out one of three."""
+    names, held = _apart(
+        "seventh.toml",
+        ("list.toml", "fresh.toml", "unseen.toml", "unread.toml", "drawn.toml", "sixth.toml"),
     )
     assert (len(names), len(held)) == (6, 3)

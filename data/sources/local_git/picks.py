@@ -119,6 +119,18 @@ def picked_from(
     shapes = set(wanted.values())
     # Oldest first: of several commits with one patch, the first made is the original.
     branch_sets = _file_sets(path, "--reverse", branch, *others, f"^{side}", *limit)
+    if limit:
+        # A walk limited to paths leaves out a merge whose files are as one of its parents left
+        # them (git's history simplification, ``--first-parent`` or not): a pull request
+        # merged with a merge commit, the change itself, whose backport is merged the same way
+        # (cert-manager's "[release-1.0] Cast conversion request …", #3243, is #3242's patch).
+        # The chains' own merges are read whole too (no more than the pull requests merged
+        # since the lines parted), after the rest, so an original found before stays it.
+        merges = _file_sets(
+            path, "--reverse", "--first-parent", "--merges", branch, *others, f"^{side}"
+        )
+        for sha, files in merges.items():
+            branch_sets.setdefault(sha, files)
     candidates = {sha: files for sha, files in branch_sets.items() if files in shapes}
     if not candidates:
         return {}

@@ -1181,3 +1181,36 @@ def test_an_nx_workspace_is_a_service_per_project_named_by_its_project_json(
     assert owner["modules/store/src/store.ts"] == "store"
     assert owner["modules/store/spec/helpers.ts"] == "-"
     assert owner["projects/example-app/src/main.ts"] == "-"
+
+
+def test_a_swift_app_s_sources_folder_is_a_service_per_target(tmp_path: Path) -> None:
+    """An Xcode app with no Package.swift at its root keeps its targets in ``Sources/``, as
+    SwiftPM does: each is a service, a package among them too, though another folder holds code
+    beside it; fastlane's release lanes and the build's tool package are no service."""
+    plan, owner = _plan(
+        tmp_path / "ios",
+        {
+            "App.xcodeproj/project.pbxproj": "// !$*UTF8*$!\n{}\n",
+            **{f"Sources/App/Views/V{i}.swift": "struct V {}\n" for i in range(3)},
+            **{f"Sources/Shared/API/A{i}.swift": "struct A {}\n" for i in range(3)},
+            "Sources/PushServer/Package.swift": "// swift-tools-version:5.9\n",
+            "Sources/PushServer/Sources/App/main.swift": "print(1)\n",
+            "Configuration/Scripts/fix.sh": "#!/bin/sh\necho fix\n",
+            "fastlane/Fastfile": "lane :test do\nend\n",
+            "fastlane/lanes/ios.rb": "lane :build do\nend\n",
+            "BuildTools/Package.swift": "// swift-tools-version:5.9\n",
+            "BuildTools/Sources/BuildTools/Empty.swift": "\n",
+            "Tests/App/AppTests.swift": "import XCTest\n",
+        },
+    )
+    assert plan.services == (
+        ("configuration", "Configuration/**"),
+        ("app", "Sources/App/**"),
+        ("pushserver", "Sources/PushServer/**"),
+        ("shared", "Sources/Shared/**"),
+    )
+    assert owner["Sources/Shared/API/A0.swift"] == "shared"
+    assert (
+        owner["fastlane/lanes/ios.rb"] == owner["BuildTools/Sources/BuildTools/Empty.swift"] == "-"
+    )
+    assert owner["Tests/App/AppTests.swift"] == "-"

@@ -34,6 +34,23 @@ def test_renamed_tag_schemes_are_all_drafted() -> None:
     assert "RC" not in pattern
 
 
+def test_an_app_s_release_tags_with_build_numbers_are_drafted_and_its_test_builds_are_not() -> None:
+    """An app store's ``release/<version>/<build>`` tags are its releases, and its
+    ``testflight/`` builds (the most tags) are a line of pre-releases, left out."""
+    tags = [
+        "release/2026.7.3/2026.2546", "testflight/2026.7.3/2544", "release/2025.11.2/1537",
+        "testflight/2025.11.2/1530", "testflight/2025.11.1/1520", "release/2024.9/2024.9",
+        "testflight/2024.9/7", "2019.1",
+    ]  # fmt: skip
+    pattern, matched = draft_deploy_tags(tags, ["app"], "acme/app")
+    assert matched == (
+        "release/2026.7.3/2026.2546", "release/2025.11.2/1537", "release/2024.9/2024.9", "2019.1"
+    )  # fmt: skip
+    assert "testflight" not in pattern
+    # Without a build number anywhere, the pattern stays as plain as it was.
+    assert draft_deploy_tags(["v1.2.0", "v1.1.0"], ["app"], "acme/app")[0] == r"^v?\d+(\.\d+)+$"
+
+
 def test_the_share_of_release_looking_tags_is_reported(tmp_path: Path) -> None:
     """The plan says how many of the clone's release-looking tags the pattern covers."""
     repo = _repo(tmp_path / "proj", {"src/proj/__init__.py": "", "src/proj/a.py": "a\n"})

@@ -493,3 +493,41 @@ def test_a_backport_of_a_change_keyed_by_its_sha_is_a_pick_of_that_change(
     assert rows[fix].key == f"acme/lib@{fix[:12]}"
     assert rows[backport].state == "picked"
     assert rows[backport].picked_from_key == rows[fix].key
+
+
+def test_a_backport_merged_as_a_pull_request_is_a_pick_of_the_merged_one(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A pull request of two commits merged on main with a merge commit, and its backport
+    merged onto a maintenance line the same way (one commit there, the same patch as the two),
+    is one change: the backport's merge is a pick of main's, though a walk of main limited to
+    the files leaves main's merge out as the same as its branch."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "1.0.x")
+    repo.git("checkout", "-q", "-b", "fix-crash")
+    repo.commit({"src/lib/a.py": "a\nfix\n"}, "Fix a crash", T0 + timedelta(days=1))
+    repo.commit({"src/lib/a.py": "a\nfix\nmore\n"}, "One more fix", T0 + timedelta(days=1, hours=1))
+    repo.git("checkout", "-q", "main")
+    merged = repo.merge(
+        "fix-crash", "Merge pull request #7 from acme/fix-crash", T0 + timedelta(days=2)
+    )
+    repo.commit({"src/lib/b.py": "b\n"}, "Next", T0 + timedelta(days=2, hours=1))
+    repo.git("checkout", "-q", "1.0.x")
+    repo.git("checkout", "-q", "-b", "cherry-pick-7-to-1.0.x")
+    repo.commit({"src/lib/a.py": "a\nfix\nmore\n"}, "Fix a crash", T0 + timedelta(days=3))
+    repo.git("checkout", "-q", "1.0.x")
+    backport = repo.merge(
+        "cherry-pick-7-to-1.0.x",
+        "Merge pull request #8 from bot/cherry-pick-7-to-1.0.x",
+        T0 + timedelta(days=3, hours=1),
+    )
+    repo.tag("1.0.1", T0 + timedelta(days=4))
+    repo.git("checkout", "-q", "main")
+    synced(engine, _org(repo.path))
+    rows = _changes_by_sha(engine)
+    assert rows[merged].key == "acme/lib#7"
+    assert rows[backport].key == "acme/lib#8"
+    assert rows[backport].state == "picked"
+    assert rows[backport].picked_from_key == "acme/lib#7"
