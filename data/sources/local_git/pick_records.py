@@ -51,11 +51,9 @@ class PickedChanges:
         out = []
         for record in records:
             original = found.get(record.sha or "")
-            key = (
-                (known.get(original) or self._key_of(original, branch, taken)) if original else None
-            )
+            key = self._stored_key(original, branch, others, known, taken) if original else None
             if key is None:
-                key = self._trailer_pick(record, branch, known, taken)
+                key = self._trailer_pick(record, branch, others, known, taken)
             if key is not None and record.sha is not None:
                 if key == record.key:
                     # Titled as the original ("Fix (#7)"): keyed by its sha, never as it.
@@ -66,6 +64,27 @@ class PickedChanges:
                 record = replace(record, state="picked", picked_from_key=key)
             out.append(record)
         return out
+
+    def _stored_key(
+        self,
+        original: str,
+        branch: str,
+        others: Sequence[str],
+        known: Mapping[str, str],
+        claimed: Mapping[str, str],
+    ) -> str | None:
+        """The key ``original`` is counted under: its own on a line read before (``known``),
+        else the one it was stored under on ``branch``, else that of the change that landed it
+        on a line read before (a commit inside a pull request merged there: cert-manager's
+        base-image bump made on ``release-1.13`` first, then picked onto ``release-1.12``)."""
+        key = known.get(original) or self._key_of(original, branch, claimed)
+        if key is not None:
+            return key
+        for tip in others:
+            landed = self.reverts.landing(original, tip)
+            if landed is not None:
+                return known.get(landed)
+        return None
 
     def _key_of(self, original: str, branch: str, claimed: Mapping[str, str]) -> str | None:
         """The key ``original`` was stored under on ``branch``: ``RevertTargets.keyed``'s,
@@ -83,6 +102,7 @@ class PickedChanges:
         self,
         record: SourceChange,
         branch: str,
+        others: Sequence[str],
         known: Mapping[str, str],
         claimed: Mapping[str, str],
     ) -> str | None:
@@ -95,7 +115,7 @@ class PickedChanges:
                 continue
             if not same_files(self.path, record.sha, sha):
                 continue
-            key = known.get(sha) or self._key_of(sha, branch, claimed)
+            key = self._stored_key(sha, branch, others, known, claimed)
             if key is not None:
                 return key
         return None

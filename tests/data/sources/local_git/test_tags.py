@@ -531,3 +531,40 @@ def test_a_backport_merged_as_a_pull_request_is_a_pick_of_the_merged_one(
     assert rows[backport].key == "acme/lib#8"
     assert rows[backport].state == "picked"
     assert rows[backport].picked_from_key == "acme/lib#7"
+
+
+def test_a_fix_inside_a_pull_request_of_a_line_read_before_is_the_change_that_landed_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A fix made first inside pull request #11 on ``stable-2``, then merged on main as #10
+    and on ``stable-1`` as #12 (one patch each time): #12's oldest twin is #11's inner commit,
+    which no key names, so it is counted as the change that landed it there, #10."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "stable-1")
+    repo.commit({"src/lib/b.py": "b\n"}, "New feature", T0 + timedelta(days=1))
+    repo.tag("2.0.0", T0 + timedelta(days=1, hours=1))
+    repo.git("branch", "stable-2")
+    pulls: dict[int, str] = {}
+    for number, line, day in ((11, "stable-2", 3), (10, "main", 4), (12, "stable-1", 5)):
+        repo.git("checkout", "-q", line)
+        repo.git("checkout", "-q", "-b", f"bump-{number}")
+        repo.commit({"src/lib/a.py": "a\nbump\n"}, "Bump base images", T0 + timedelta(days=day))
+        repo.git("checkout", "-q", line)
+        pulls[number] = repo.merge(
+            f"bump-{number}",
+            f"Merge pull request #{number} from acme/bump-{number}",
+            T0 + timedelta(days=day, hours=1),
+        )
+    repo.git("checkout", "-q", "stable-2")
+    repo.tag("2.0.1", T0 + timedelta(days=3, hours=2))
+    repo.git("checkout", "-q", "stable-1")
+    repo.tag("1.0.1", T0 + timedelta(days=5, hours=2))
+    repo.git("checkout", "-q", "main")
+    synced(engine, _org(repo.path))
+    rows = _changes_by_sha(engine)
+    assert rows[pulls[10]].state != "picked"
+    assert rows[pulls[11]].picked_from_key == "acme/lib#10"
+    assert rows[pulls[12]].state == "picked"
+    assert rows[pulls[12]].picked_from_key == "acme/lib#10"
