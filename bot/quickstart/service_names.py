@@ -18,6 +18,9 @@ NEVER_IN_SERVICE = frozenset(
         # Jasmine's and RSpec's test folders, as the scorer reads them (``scoring.paths``): an
         # Angular library's ``spec/helpers.ts`` is no code of the library.
         "spec", "specs",
+        # Test fixtures, which the scorer reads as no code wherever they sit (a Swift app's
+        # ``Sources/Shared/API/Fixtures/``).
+        "fixtures",
     }
 )  # fmt: skip
 # Of those, the ones a Go package may be named (cobra's ``doc``): kept when they hold Go code.

@@ -1186,13 +1186,14 @@ def test_an_nx_workspace_is_a_service_per_project_named_by_its_project_json(
 def test_a_swift_app_s_sources_folder_is_a_service_per_target(tmp_path: Path) -> None:
     """An Xcode app with no Package.swift at its root keeps its targets in ``Sources/``, as
     SwiftPM does: each is a service, a package among them too, though another folder holds code
-    beside it; fastlane's release lanes and the build's tool package are no service."""
+    beside it; fastlane's release lanes, the build's tool package and fixtures are in none."""
     plan, owner = _plan(
         tmp_path / "ios",
         {
             "App.xcodeproj/project.pbxproj": "// !$*UTF8*$!\n{}\n",
             **{f"Sources/App/Views/V{i}.swift": "struct V {}\n" for i in range(3)},
             **{f"Sources/Shared/API/A{i}.swift": "struct A {}\n" for i in range(3)},
+            "Sources/Shared/API/Fixtures/ServerFixture.swift": "let server = 1\n",
             "Sources/PushServer/Package.swift": "// swift-tools-version:5.9\n",
             "Sources/PushServer/Sources/App/main.swift": "print(1)\n",
             "Configuration/Scripts/fix.sh": "#!/bin/sh\necho fix\n",
@@ -1214,3 +1215,5 @@ def test_a_swift_app_s_sources_folder_is_a_service_per_target(tmp_path: Path) ->
         owner["fastlane/lanes/ios.rb"] == owner["BuildTools/Sources/BuildTools/Empty.swift"] == "-"
     )
     assert owner["Tests/App/AppTests.swift"] == "-"
+    # Test fixtures are no code to the scorer, inside a target too.
+    assert owner["Sources/Shared/API/Fixtures/ServerFixture.swift"] == "-"
