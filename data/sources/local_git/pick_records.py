@@ -11,6 +11,7 @@ from pathlib import Path
 import structlog
 
 from data.source_values import SourceChange
+from data.sources.local_git.gitlog import run_git
 from data.sources.local_git.picks import picked_by_trailer, picked_from, same_files
 from data.sources.local_git.reverts import RevertTargets
 from scoring.change_key import ChangeKey
@@ -78,13 +79,22 @@ class PickedChanges:
         on a line read before (a commit inside a pull request merged there: cert-manager's
         base-image bump made on ``release-1.13`` first, then picked onto ``release-1.12``)."""
         key = known.get(original) or self._key_of(original, branch, claimed)
-        if key is not None:
+        if key is not None or not others:
             return key
-        for tip in others:
-            landed = self.reverts.landing(original, tip)
-            if landed is not None:
-                return known.get(landed)
-        return None
+        # One question to git for every tag rather than one per line read before: a clone
+        # with a hundred maintenance releases would ask a hundred times per pick.
+        done = run_git(
+            self.path,
+            "for-each-ref",
+            f"--contains={original}",
+            "--format=%(objectname) %(*objectname)",
+            "refs/tags",
+            check=False,
+        )
+        holding = set(done.stdout.decode("ascii", "replace").split())
+        tip = next((t for t in others if t in holding), None)
+        landed = self.reverts.landing(original, tip) if tip is not None else None
+        return known.get(landed) if landed is not None else None
 
     def _key_of(self, original: str, branch: str, claimed: Mapping[str, str]) -> str | None:
         """The key ``original`` was stored under on ``branch``: ``RevertTargets.keyed``'s,
