@@ -922,3 +922,21 @@ def test_the_seventh_list_holds_none_of_the_other_lists() -> None:
         ("list.toml", "fresh.toml", "unseen.toml", "unread.toml", "drawn.toml", "sixth.toml"),
     )
     assert (len(names), len(held)) == (6, 3)
+
+
+def test_the_eighth_list_holds_none_of_the_other_lists() -> None:
+    """bench/repos/eighth.toml holds repositories no other list has, never apache/zookeeper,
+    split into a written-against half of three and a held-out one of three."""
+    names, held = _apart(
+        "eighth.toml",
+        (
+            "list.toml",
+            "fresh.toml",
+            "unseen.toml",
+            "unread.toml",
+            "drawn.toml",
+            "sixth.toml",
+            "seventh.toml",
+        ),
+    )
+    assert (len(names), len(held)) == (6, 3)
