@@ -94,9 +94,23 @@ def is_not_code(path: str) -> bool:
         return True
     if name.endswith(".txt"):
         return not _name_is(name, _TXT_BUILD)
-    if _name_is(name, _PROJECT_DOCS) and not _is_source_name(name):
+    if _name_is(name, _PROJECT_DOCS) and not _is_source_name(name) and not _is_template(name):
         return True
     return _name_is(name, _FILES) or _name_is(name, _TEST_FILES)
+
+
+# Templates and configuration a module renders or ships: a Puppet module's ``security.pp`` and
+# ``security_crs.conf.erb`` are no project documents for being named like ``SECURITY.md``.
+_TEMPLATE_EXTENSIONS = frozenset(
+    {".pp", ".epp", ".erb", ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".conf", ".cfg", ".ini",
+     ".yml", ".yaml", ".json", ".toml", ".xml", ".sql"}
+)  # fmt: skip
+
+
+def _is_template(name: str) -> bool:
+    """True for a file name with a template's or configuration format's extension."""
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:] in _TEMPLATE_EXTENSIONS
 
 
 def _is_source_name(name: str) -> bool:

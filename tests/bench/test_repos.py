@@ -328,8 +328,15 @@ def test_path_kinds_keep_manifests_and_go_doc_packages_as_code() -> None:
 
 
 def test_a_source_file_named_like_a_project_document_is_code() -> None:
-    """``licenses.go`` or ``history.js`` is code, while ``LICENSE`` and ``History.md`` are not."""
-    for path in ("cobra/cmd/licenses.go", "lib/history.js", "auth/security.py"):
+    """``licenses.go``, ``history.js`` or a Puppet module's ``security.pp`` and its template are
+    code, while ``LICENSE`` and ``History.md`` are not."""
+    for path in (
+        "cobra/cmd/licenses.go",
+        "lib/history.js",
+        "auth/security.py",
+        "manifests/mod/security.pp",
+        "templates/mod/security_crs.conf.erb",
+    ):
         assert not kinds.is_not_code(path), path
     for path in ("LICENSE", "History.md", "SECURITY.md", "CHANGES.rst", "license_test.go"):
         assert kinds.is_not_code(path), path
