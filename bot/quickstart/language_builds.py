@@ -1,5 +1,6 @@
 """The code modules the build files of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R and Zig declare, and a repository's Helm charts, read at HEAD.
+OCaml, Julia, R and Zig declare, a repository's Helm charts, an Ansible collection and a Puppet
+module, read at HEAD.
 
 Each reader answers the modules its build file at the root declares, with the folders their
 code sits in (a Mix project's ``lib/``, a Swift target's ``Sources/<target>``, an R package's
@@ -13,6 +14,7 @@ and hpack in ``bot.quickstart.haskell_builds``, and the steps every reader share
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -49,6 +51,14 @@ _EDN_STRINGS = re.compile(r"\"([^\"]+)\"")
 _DUNE_NAME = re.compile(r"\(name\s+([\w.-]+)\)")
 _DUNE_CODE = re.compile(r"\((?:library|executables?)\b")
 _R_PACKAGE = re.compile(r"^Package:\s*(\S+)", re.MULTILINE)
+# A Puppet Forge module's name: its author and its own name, ``puppetlabs-apache``.
+_PUPPET_NAME = re.compile(r"^[A-Za-z0-9]+[-/][a-z][a-z0-9_]*$")
+# What a Puppet module ships: its classes and defines, Ruby types and providers, templates,
+# static files, type aliases, functions, Bolt tasks and plans, facts and Hiera data.
+_PUPPET_CODE = [
+    "manifests", "lib", "templates", "files", "types", "functions", "tasks", "plans", "facts.d",
+    "data",
+]  # fmt: skip
 _ZIG_NAME = re.compile(r"\.name\s*=\s*(?:\"([^\"]+)\"|\.@?\"?([\w-]+))")
 
 
@@ -290,10 +300,38 @@ def _ansible_collection(path: Path, files: list[str]) -> Modules | None:
     return ([module], "the Ansible collection (galaxy.yml)") if module else None
 
 
+def _puppet_module(path: Path, files: list[str]) -> Modules | None:
+    """A Puppet module (a root ``metadata.json`` naming it ``author-name`` beside its
+    dependencies or supported systems, as the Forge publishes it): one module of that name, of
+    its ``manifests/``, ``lib/``, ``templates/``, ``files/`` and the rest it ships, with its
+    metadata, Hiera configuration and the Gemfile and Rakefile that test and release it."""
+    if "metadata.json" not in files:
+        return None
+    try:
+        meta = json.loads(show(path, "metadata.json") or "")
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(meta, dict):
+        return None
+    name = meta.get("name")
+    if not isinstance(name, str) or _PUPPET_NAME.match(name) is None:
+        return None
+    if "operatingsystem_support" not in meta and not isinstance(meta.get("dependencies"), list):
+        return None
+    module = declared_module("", _PUPPET_CODE, None, files)
+    if module is None or not tracks_folder("manifests", files):
+        return None
+    module = Declared(module.folder, name.replace("/", "-"), module.more, module.excluded)
+    module = with_build_files(
+        module, ["metadata.json", "hiera.yaml", "Gemfile", "Rakefile", ".fixtures.yml"], files
+    )
+    return ([module], "the Puppet module (metadata.json)") if module else None
+
+
 # In the order tried: a clone with two of these builds is read as the first.
 LANGUAGE_READERS: tuple[Callable[[Path, list[str]], Modules | None], ...] = (
     mix_projects, rebar_applications, _sbt, cabal_packages, _swift, _dart, _clojure, _dune,
-    _julia, _r, _zig, _helm, _ansible_collection,
+    _julia, _r, _zig, _helm, _ansible_collection, _puppet_module,
 )  # fmt: skip
 
 

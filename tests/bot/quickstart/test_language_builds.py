@@ -1,6 +1,6 @@
 """Services drafted from the builds of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R and Zig and from Helm charts, on small clones: each file's service as the
-drafted riskbrief.toml reads it, tests, docs and build output in none."""
+OCaml, Julia, R and Zig, from Helm charts and from a Puppet module, on small clones: each file's
+service as the drafted riskbrief.toml reads it, tests, docs and build output in none."""
 
 from __future__ import annotations
 
@@ -475,3 +475,65 @@ def test_a_repository_of_helm_charts_is_a_service_per_chart(tmp_path: Path) -> N
         {"Chart.yaml": chart.format("app"), "templates/_helpers.tpl": '{{- define "z" -}}\n'},
     )
     assert single.found_by != "Helm charts (Chart.yaml)"
+
+
+_PUPPET_METADATA = """{
+  "name": "puppetlabs-apache",
+  "version": "13.2.0",
+  "dependencies": [{"name": "puppetlabs/stdlib", "version_requirement": ">= 4.13.1"}],
+  "operatingsystem_support": [{"operatingsystem": "Debian"}]
+}
+"""
+
+
+def test_a_puppet_module_is_one_service_named_as_the_forge_publishes_it(tmp_path: Path) -> None:
+    """A root metadata.json naming ``author-name`` is one service of the module's manifests,
+    Ruby types, templates, files, type aliases and tasks, with its metadata, Gemfile and
+    Rakefile; its spec/ and examples/ are in none."""
+    plan, owner = _plan(
+        tmp_path / "apache",
+        {
+            "metadata.json": _PUPPET_METADATA,
+            "manifests/vhost.pp": "define apache::vhost () {}\n",
+            "manifests/mod/security.pp": "class apache::mod::security {}\n",
+            "lib/puppet/functions/apache/bool2httpd.rb": "Puppet::Functions.create_function\n",
+            "templates/mod/security_crs.conf.erb": "SecDefaultAction <%= @action %>\n",
+            "files/httpd": "#!/bin/sh\n",
+            "types/loglevel.pp": "type Apache::LogLevel = String\n",
+            "tasks/init.rb": "puts 1\n",
+            "data/common.yaml": "---\n",
+            "hiera.yaml": "version: 5\n",
+            "Gemfile": "source 'https://rubygems.org'\n",
+            "Rakefile": "require 'puppetlabs_spec_helper/rake_tasks'\n",
+            "spec/defines/vhost_spec.rb": "describe 'apache::vhost' do\nend\n",
+            "examples/vhost.pp": "apache::vhost { 'a': }\n",
+        },
+    )
+    assert plan.found_by == "the Puppet module (metadata.json)"
+    assert [key for key, _ in plan.services] == ["puppetlabs-apache"]
+    for path in (
+        "manifests/mod/security.pp",
+        "lib/puppet/functions/apache/bool2httpd.rb",
+        "templates/mod/security_crs.conf.erb",
+        "files/httpd",
+        "types/loglevel.pp",
+        "tasks/init.rb",
+        "metadata.json",
+        "Gemfile",
+        "Rakefile",
+    ):
+        assert owner[path] == "puppetlabs-apache", path
+    assert owner["spec/defines/vhost_spec.rb"] == "-"
+    assert owner["examples/vhost.pp"] == "-"
+
+
+def test_a_metadata_json_that_names_no_puppet_module_is_no_build(tmp_path: Path) -> None:
+    """A metadata.json of another kind (a plain name, no dependencies list) or not JSON at all
+    leaves the clone to its code folders."""
+    for i, text in enumerate(('{"name": "site", "version": "1"}\n', "{not json\n")):
+        plan, _ = _plan(
+            tmp_path / f"odd{i}",
+            {"metadata.json": text, "manifests/site.pp": "node default {}\n"},
+        )
+        assert plan.found_by == "top-level code folders"
+        assert plan.services == (("manifests", "manifests/**"),)
