@@ -12,7 +12,7 @@ import structlog
 
 from data.source_values import SourceChange
 from data.sources.local_git.gitlog import run_git
-from data.sources.local_git.picks import picked_by_trailer, picked_from, same_files
+from data.sources.local_git.picks import patch_ids, picked_by_trailer, picked_from, same_files
 from data.sources.local_git.reverts import RevertTargets
 from scoring.change_key import ChangeKey
 
@@ -65,6 +65,54 @@ class PickedChanges:
                 record = replace(record, state="picked", picked_from_key=key)
             out.append(record)
         return out
+
+    def twins(self, records: list[SourceChange]) -> list[SourceChange]:
+        """``records`` (the commits one merge brought in, oldest first), each that is the same
+        patch as an earlier one of them made beside it (not on top of it) stored as a pick of
+        it: a commit amended and pushed again, its first version merged into the same branch
+        beside it (puppetlabs-apache's "Added an option to allow the user to specify the status
+        of the vhost", two commits of one parent, brought in by one merge), or one fix made on
+        two branches merged together (Giraffe's sample app's log level, 2017), is one change."""
+        shapes: dict[frozenset[str], list[SourceChange]] = {}
+        for record in records:
+            if record.sha is not None and record.files:
+                shapes.setdefault(frozenset(f.path for f in record.files), []).append(record)
+        alike = [r.sha for group in shapes.values() if len(group) > 1 for r in group if r.sha]
+        if not alike:
+            return records
+        ids = patch_ids(self.path, alike)
+        first: dict[str, SourceChange] = {}
+        twin_of: dict[str, str] = {}
+        for record in records:
+            patch = ids.get(record.sha or "")
+            if patch is None:
+                continue
+            original = first.setdefault(patch, record)
+            if (
+                original is not record
+                and record.picked_from_key is None
+                and not self._descends(record.sha or "", original.sha or "")
+            ):
+                # A first version found to be a pick already stands for that change.
+                twin_of[record.sha or ""] = original.picked_from_key or original.key
+        out = []
+        for record in records:
+            key = twin_of.get(record.sha or "")
+            if key is not None and record.sha is not None:
+                if key == record.key:
+                    record = replace(
+                        record, key=str(ChangeKey.commit(record.repository, record.sha))
+                    )
+                log.info("git_twin", repository=self.repository, change=record.key, of=key)
+                record = replace(record, state="picked", picked_from_key=key)
+            out.append(record)
+        return out
+
+    def _descends(self, sha: str, earlier: str) -> bool:
+        """Whether ``sha`` was made on top of ``earlier``: the same patch made again after it
+        (a change reverted and landed again) is a change of its own, not a twin."""
+        done = run_git(self.path, "merge-base", "--is-ancestor", earlier, sha, check=False)
+        return done.returncode == 0
 
     def _stored_key(
         self,

@@ -299,8 +299,9 @@ class LocalGitSource:
             if len(commit.parents) > 1 and any(r.sha != commit.sha for r in records):
                 # A merge opened into its commits (a maintenance branch merged forward) brings
                 # its backports of the branch's own fixes: each is that fix, not a second one.
-                records = PickedChanges(self.path, self.repository, reverts).mark(
-                    records, commit.parents[0], commit.parents[1], claimed=claimed
+                picked = PickedChanges(self.path, self.repository, reverts)
+                records = picked.twins(
+                    picked.mark(records, commit.parents[0], commit.parents[1], claimed=claimed)
                 )
             batch.extend(_own_key(record, claimed) for record in records)
             last = commit.sha

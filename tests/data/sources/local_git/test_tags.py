@@ -568,3 +568,56 @@ def test_a_fix_inside_a_pull_request_of_a_line_read_before_is_the_change_that_la
     assert rows[pulls[11]].picked_from_key == "acme/lib#10"
     assert rows[pulls[12]].state == "picked"
     assert rows[pulls[12]].picked_from_key == "acme/lib#10"
+
+
+def test_an_amended_commit_merged_beside_its_first_version_counts_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A commit amended and pushed again, its first version merged into the same branch beside
+    it, and the branch merged with a merge no code host wrote (puppetlabs-apache, 2012): the
+    second version is stored as a pick of the first, and the branch's other commit stays a
+    change of its own."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.git("checkout", "-q", "-b", "vhost-status")
+    first = repo.commit(
+        {"src/lib/a.py": "a\nstatus\n"}, "Add a vhost status option", T0 + timedelta(hours=1)
+    )
+    repo.git("checkout", "-q", "-b", "amended", "HEAD~1")
+    second = repo.commit(
+        {"src/lib/a.py": "a\nstatus\n"}, "Add the vhost status", T0 + timedelta(hours=2)
+    )
+    repo.git("checkout", "-q", "vhost-status")
+    repo.merge("amended", "Merge branch 'vhost-status' of a fork", T0 + timedelta(hours=3))
+    other = repo.commit({"src/lib/b.py": "b\n"}, "Depend on stdlib", T0 + timedelta(hours=4))
+    repo.git("checkout", "-q", "main")
+    repo.merge(
+        "vhost-status", "Merge remote-tracking branch 'fork/vhost-status'", T0 + timedelta(hours=5)
+    )
+    synced(engine, _org(repo.path))
+    rows = _changes_by_sha(engine)
+    assert rows[second].state == "picked"
+    assert rows[second].picked_from_key == rows[first].key
+    assert rows[first].state != "picked"
+    assert rows[other].state != "picked"
+
+
+def test_a_patch_made_again_after_its_revert_is_a_change_of_its_own(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A commit, its revert and the same patch landed again, all on a branch merged with a
+    merge no code host wrote: the second landing is made on top of the first, so it is a
+    change of its own, not a pick of it."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.git("checkout", "-q", "-b", "develop")
+    first = repo.commit({"src/lib/a.py": "a\nlog\n"}, "Log errors", T0 + timedelta(hours=1))
+    repo.revert(first, T0 + timedelta(hours=2))
+    again = repo.commit({"src/lib/a.py": "a\nlog\n"}, "Log errors again", T0 + timedelta(hours=3))
+    repo.git("checkout", "-q", "main")
+    repo.merge("develop", "Merge branch 'develop'", T0 + timedelta(hours=4))
+    synced(engine, _org(repo.path))
+    rows = _changes_by_sha(engine)
+    assert rows[again].state != "picked"
+    assert rows[again].picked_from_key is None
+    assert rows[first].state != "picked"
