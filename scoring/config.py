@@ -73,7 +73,10 @@ __all__ = [
 # a code-update tool's steps by release (``migrations/13_0_0-beta/index.ts``, Angular's
 # ``ng update`` schematics) are no schema migration (ngrx's every such change was gated); the
 # text of an Elixir ``@moduledoc``/``@doc`` string is documentation, as a docstring is.
-SCORER_VERSION = "19"
+# 20: a .NET project's (``.csproj``, ``.fsproj``) edit of its package's description, version,
+# analyzer settings or packages private to its own build (``PrivateAssets="all"``) is no
+# dependency change (Giraffe's F# analyzers made a change of no code high).
+SCORER_VERSION = "20"
 
 
 @dataclass(frozen=True, slots=True)

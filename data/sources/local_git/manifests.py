@@ -5,7 +5,8 @@ their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` 
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
 deploy (``pipenv install --deploy``) does not install, and a published npm package's
 ``devDependencies`` and lock file are not installed for its users; a Maven ``pom.xml`` describes
-the project (its version, modules, SCM tag) beside what it depends on. An edit of those alone is no
+the project (its version, modules, SCM tag) beside what it depends on, and a .NET project its
+package and the analyzers private to its own build. An edit of those alone is no
 dependency change, and the scorer must not treat it as one (``FileChange.code_added``).
 The manifest is read before and after the commit and what it declares is compared; the
 tables of tools that build or install the package (Poetry, PDM, uv, Hatch, setuptools, …)
@@ -163,6 +164,56 @@ def _pom(text: str) -> object:
     return tuple(_element(child) for child in root if _local(child.tag) not in _POM_METADATA)
 
 
+# An SDK-style .NET project's properties that describe its package or configure analyzers and
+# warnings: what NuGet shows of it and what the compiler reports, not what it depends on.
+_MSBUILD_METADATA = frozenset(
+    {"description", "authors", "company", "copyright", "product", "title", "packagetags",
+     "packagereleasenotes", "packageprojecturl", "repositoryurl", "repositorytype",
+     "repositorybranch", "repositorycommit", "packageicon", "packageiconurl",
+     "packagelicenseexpression", "packagelicensefile", "packagereadmefile", "neutrallanguage",
+     "version", "versionprefix", "versionsuffix", "packageversion", "assemblyversion",
+     "fileversion", "informationalversion", "nowarn", "warningsaserrors",
+     "treatwarningsaserrors", "warnaserror", "enablenetanalyzers", "analysislevel",
+     "analysismode", "codeanalysisruleset", "enforcecodestyleinbuild",
+     "generatedocumentationfile", "documentationfile", "fsharpanalyzersotherflags"}
+)  # fmt: skip
+
+
+def _private(item: ElementTree.Element) -> bool:
+    """Whether a ``PackageReference`` is private to the project's own build (``PrivateAssets``
+    ``all``, as an attribute or an element): an analyzer, SourceLink or a build task, which
+    NuGet never passes on to those who install the package."""
+    private = item.get("PrivateAssets")
+    if private is None:
+        child = next((c for c in item if _local(c.tag) == "PrivateAssets"), None)
+        private = None if child is None else (child.text or "")
+    return private is not None and private.strip().lower() == "all"
+
+
+def _msbuild_node(node: ElementTree.Element) -> object | None:
+    """An MSBuild element as plain data, the package's description and its private package
+    references left out (``None``)."""
+    name = _local(node.tag)
+    if name.lower() in _MSBUILD_METADATA or (name == "PackageReference" and _private(node)):
+        return None
+    children = tuple(kept for child in node if (kept := _msbuild_node(child)) is not None)
+    if name in ("PropertyGroup", "ItemGroup") and not children:
+        return None
+    attributes = tuple(sorted(node.attrib.items()))
+    return (name, attributes, (node.text or "").strip(), children)
+
+
+def _dotnet_project(text: str) -> object:
+    """A .NET project's declarations (``.csproj``, ``.fsproj``, ``.vbproj``): its SDK, target
+    frameworks, package and project references, build steps; not its package's description,
+    its analyzers' settings or the packages private to its own build (``PrivateAssets="all"``:
+    Giraffe's F# analyzers), which change nothing that ships."""
+    root = ElementTree.fromstring(text.lstrip("\ufeff"))
+    return _msbuild_node(root)
+
+
+_PROJECT_EXTENSIONS = (".csproj", ".fsproj", ".vbproj")
+
 _READERS: dict[str, Callable[[str], object]] = {
     "pom.xml": _pom,
     "pyproject.toml": _pyproject,
@@ -174,10 +225,18 @@ _READERS: dict[str, Callable[[str], object]] = {
 }
 
 
+def _reader(path: str) -> Callable[[str], object] | None:
+    """The reader of the manifest at ``path``: by its name, or a .NET project's extension."""
+    name = path.rpartition("/")[2].lower()
+    if name.endswith(_PROJECT_EXTENSIONS):
+        return _dotnet_project
+    return _READERS.get(name)
+
+
 def declarations(path: str, text: str) -> object | None:
     """What the manifest at ``path`` declares, tool configuration left out, as plain data to
     compare; ``None`` for a file no reader knows or whose text does not parse."""
-    reader = _READERS.get(path.rpartition("/")[2].lower())
+    reader = _reader(path)
     if reader is None:
         return None
     try:
@@ -195,7 +254,7 @@ def with_dependency_edits(
         i
         for i, f in enumerate(files)
         if f.change_type in ("modified", "renamed")
-        and f.path.rpartition("/")[2].lower() in _READERS
+        and _reader(f.path) is not None
         and "\n" not in f.path
         and "\n" not in (f.previous_path or "")
     ]

@@ -192,3 +192,56 @@ def test_a_poms_description_of_the_project_is_no_declaration() -> None:
     compiler = pom.replace("<version>3.1</version>", "<version>3.8.1</version>")
     assert declarations("pom.xml", pom) != declarations("pom.xml", junit)
     assert declarations("pom.xml", pom) != declarations("pom.xml", compiler)
+
+
+_FSPROJ = """\ufeff<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFrameworks>net6.0;net8.0</TargetFrameworks>
+    <Version>8.0.0</Version>
+    <Description>A functional ASP.NET Core micro web framework</Description>
+  </PropertyGroup>
+  <ItemGroup>
+    <Compile Include="Core.fs" />
+    <Compile Include="Routing.fs" />
+  </ItemGroup>
+  <ItemGroup>
+    <PackageReference Include="FSharp.Core" Version="6.0.0" />
+  </ItemGroup>
+</Project>
+"""
+
+
+def test_a_dotnet_projects_description_and_private_packages_are_no_declaration() -> None:
+    """Analyzers added as packages private to the project's own build (``PrivateAssets``
+    ``all``, as Giraffe#603 did), a version bump and a new description in an ``.fsproj``
+    declare nothing; a package reference's version, a target framework or the order F#
+    compiles its files in do."""
+    analyzers = _FSPROJ.replace(
+        "  <ItemGroup>\n    <PackageReference",
+        "  <ItemGroup>\n    <!-- Analyzers -->\n"
+        '    <PackageReference Include="Ionide.Analyzers" Version="0.11.0">\n'
+        "      <PrivateAssets>all</PrivateAssets>\n    </PackageReference>\n"
+        '    <PackageReference Include="Microsoft.SourceLink.GitHub" Version="8.0.0"'
+        ' PrivateAssets="All" />\n    <PackageReference',
+    )
+    described = analyzers.replace("8.0.0</Version>", "8.1.0</Version>").replace(
+        "micro web framework", "web framework"
+    )
+    assert declarations("src/Giraffe/Giraffe.fsproj", _FSPROJ) == declarations(
+        "src/Giraffe/Giraffe.fsproj", described
+    )
+    for edited in (
+        _FSPROJ.replace('Version="6.0.0"', 'Version="8.0.0"'),
+        _FSPROJ.replace("net6.0;net8.0", "net8.0"),
+        _FSPROJ.replace(
+            '<Compile Include="Core.fs" />\n    <Compile Include="Routing.fs" />',
+            '<Compile Include="Routing.fs" />\n    <Compile Include="Core.fs" />',
+        ),
+        _FSPROJ.replace(
+            '<PackageReference Include="FSharp.Core" Version="6.0.0" />',
+            '<PackageReference Include="FSharp.Core" Version="6.0.0" />\n'
+            '    <PackageReference Include="System.Text.Json" Version="8.0.0" />',
+        ),
+    ):
+        assert declarations("App.fsproj", _FSPROJ) != declarations("App.fsproj", edited)
+    assert declarations("App.csproj", "<Project") is None
