@@ -39,6 +39,7 @@ from typing import Any
 import pathspec
 
 from data.source_values import SourceChangeFile
+from data.sources.local_git.data_files import DataFiles
 from data.sources.local_git.git_command import read_blobs
 from data.sources.local_git.gitlog import run_git
 from scoring.change_files import is_generated_name
@@ -184,6 +185,8 @@ class GeneratedFiles:
         )
         # Each path's header verdict, as last read (``files``).
         self.headers: dict[str, bool] = {}
+        # The files whose text is data where their extension names a programming language.
+        self.data = DataFiles(path)
 
     def _by_attributes(self, path: str) -> Marked | None:
         """What ``.gitattributes`` says ``path`` is; a later or deeper line wins, as in git."""
@@ -215,7 +218,8 @@ class GeneratedFiles:
                 )
 
     def files(self, sha: str, files: tuple[SourceChangeFile, ...]) -> tuple[SourceChangeFile, ...]:
-        """``files`` of commit ``sha``, those its markers or names call generated marked so.
+        """``files`` of commit ``sha``, those its markers or names call generated marked so, and
+        those whose text Linguist reads as data storing no line of code (``DataFiles``).
 
         A file's header is read when the commit adds ``_HEADER_LINES`` or more to it; its
         smaller changes (and its deletion) keep the verdict last read in this sync.
@@ -251,4 +255,5 @@ class GeneratedFiles:
             if known or (said and mark is not Marked.HAND_WRITTEN):
                 f = replace(f, generated=True)
             out.append(f if mark is None else replace(f, marked=mark.value))
-        return tuple(out)
+        # A hand-written file whose text is data holds no code either (``DataFiles``).
+        return self.data.files(sha, tuple(out))

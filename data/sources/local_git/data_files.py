@@ -1,0 +1,89 @@
+"""Which files of a clone hold data where their extension names a programming language: a Qt
+translation (``Internationalization_ca.ts``, an XML document) is no TypeScript.
+
+Linguist keeps heuristics for the extensions several languages share, and for a few whose
+extension index names one language though another writes files of that name too (``.ts``:
+TypeScript, and Qt Linguist's XML translations, ``<TS>``). The mined diff shows a file's hunks
+only, which rarely hold what tells them apart (an XML declaration, the ``<TS>`` root), so the
+head of each such file is read once per sync at the commit that first shows it, and a file
+whose head Linguist's heuristics read as a data or prose language holds no line of code: its
+changes store none (``SourceChangeFile.code_added``), as a manifest edit of tool settings does.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+from pathlib import Path
+
+from data.source_values import SourceChangeFile
+from data.sources.local_git.git_command import read_blobs
+from scoring.lexer_choice import shared_extension
+from scoring.linguist import LanguageType, content_language, languages_of, type_of
+
+__all__ = ["DataFiles", "told_by_content"]
+
+# What a file's head is read for: enough for an XML declaration and a root element, and for
+# the patterns Linguist's heuristics look for.
+_HEAD_BYTES = 8192
+# Heads read to one git process.
+_BATCH = 64
+
+
+@functools.lru_cache(maxsize=1024)
+def _heuristic(extension: str) -> bool:
+    """Whether Linguist's heuristics tell languages apart for files of ``extension`` whose
+    extension index names a programming language: its heuristics name one even for no text
+    (their rule without a pattern, the language taken when no other matches)."""
+    name = f"x{extension}"
+    found = languages_of(name)
+    if not any(type_of(language) is LanguageType.PROGRAMMING for language in found):
+        return False
+    return shared_extension(name) or content_language(name, "") is not None
+
+
+def told_by_content(path: str) -> bool:
+    """Whether ``path``'s extension is one whose files Linguist tells apart by their text."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return dot > 0 and _heuristic(name[dot:].lower())
+
+
+class DataFiles:
+    """The files of a clone whose text Linguist reads as data or prose though their extension
+    names a programming language, each path read once per sync (a rename keeps the verdict)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # Each path's verdict: True when it holds data or prose.
+        self.verdicts: dict[str, bool] = {}
+
+    def _read(self, sha: str, paths: list[str]) -> None:
+        for i in range(0, len(paths), _BATCH):
+            chunk = [p for p in paths[i : i + _BATCH] if "\n" not in p]
+            blobs = read_blobs(self.path, [f"{sha}:{p}" for p in chunk])
+            for path, blob in zip(chunk, blobs, strict=True):
+                if blob is None:
+                    continue
+                head = blob[:_HEAD_BYTES].decode("utf-8", "replace")
+                language = content_language(path, head)
+                self.verdicts[path] = type_of(language) in (LanguageType.DATA, LanguageType.PROSE)
+
+    def files(self, sha: str, files: tuple[SourceChangeFile, ...]) -> tuple[SourceChangeFile, ...]:
+        """``files`` of commit ``sha``, each that holds data or prose storing no line of code."""
+        for f in files:
+            if f.previous_path is not None and f.previous_path in self.verdicts:
+                self.verdicts[f.path] = self.verdicts.pop(f.previous_path)
+        unread = [
+            f.path
+            for f in files
+            if f.change_type != "deleted"
+            and f.path not in self.verdicts
+            and told_by_content(f.path)
+        ]
+        if unread:
+            self._read(sha, unread)
+        return tuple(
+            replace(f, code_added=0, code_deleted=0) if self.verdicts.get(f.path) else f
+            for f in files
+        )

@@ -1,0 +1,97 @@
+"""A file whose extension names a programming language but whose text Linguist reads as data
+(a Qt translation's ``.ts``) stores no line of code, from its first commit to its edits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from data.config import OrgConfig, parse_org_config
+from data.sources.local_git.data_files import told_by_content
+from data.store.tables import Change, ChangeFile
+from tests.data.sources.gitrepo import GitRepo, sync_clone
+
+T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+_MESSAGE = """    <message>
+        <location filename="../src/tools/arrow/arrowtool.cpp" line="{n}"/>
+        <source>Arrow {n}</source>
+        <translation>Fletxa {n}</translation>
+    </message>
+"""
+
+
+def _translation(messages: range, word: str = "Fletxa") -> str:
+    """A Qt Linguist translation file of ``messages``, as flameshot keeps them."""
+    body = "".join(_MESSAGE.format(n=n).replace("Fletxa", word) for n in messages)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" '
+        'language="ca">\n<context>\n    <name>ArrowTool</name>\n'
+        f"{body}</context>\n</TS>\n"
+    )
+
+
+def _org(repo: GitRepo) -> OrgConfig:
+    return parse_org_config(
+        f"""
+[[repositories]]
+name = "acme/app"
+path = "{repo.path}"
+"""
+    )
+
+
+def _code_lines(engine: Engine) -> dict[tuple[str, str], tuple[int | None, int | None]]:
+    """Each stored change's files' lines of code added and deleted, by (title, path)."""
+    with Session(engine) as session:
+        titles = {c.id: c.title for c in session.exec(select(Change)).all()}
+        return {
+            (titles[f.change_id], f.path): (f.code_added, f.code_deleted)
+            for f in session.exec(select(ChangeFile)).all()
+        }
+
+
+def test_a_qt_translation_holds_no_code_while_typescript_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A Qt translation added, then edited in its middle (a hunk with no ``<TS>`` root in
+    sight), stores no line of code either time; a TypeScript file beside it, named alike,
+    stores its lines of code."""
+    repo = GitRepo(tmp_path / "app")
+    repo.commit(
+        {
+            "translations/Internationalization_ca.ts": _translation(range(40)),
+            "src/arrow.ts": "export const arrow = (n: number): number => n + 1;\n",
+        },
+        "Add Catalan translation",
+        T0,
+    )
+    repo.commit(
+        {
+            "translations/Internationalization_ca.ts": _translation(range(40), "Sageta"),
+            "src/arrow.ts": "export const arrow = (n: number): number => n + 2;\n",
+        },
+        "Translated using Weblate (Catalan)",
+        T0 + timedelta(days=1),
+    )
+    sync_clone(engine, _org(repo))
+    lines = _code_lines(engine)
+    for title in ("Add Catalan translation", "Translated using Weblate (Catalan)"):
+        assert lines[(title, "translations/Internationalization_ca.ts")] == (0, 0)
+    assert lines[("Add Catalan translation", "src/arrow.ts")] == (1, 0)
+    assert lines[("Translated using Weblate (Catalan)", "src/arrow.ts")] == (1, 1)
+
+
+def test_only_extensions_linguist_tells_apart_by_text_are_read() -> None:
+    """``.ts``, ``.h`` and Perl's ``.pl`` are read for their text; Python, Go, Markdown and
+    JSON are known by their extension alone."""
+    for path in ("translations/app_de.ts", "include/lib.h", "script/run.pl"):
+        assert told_by_content(path), path
+    for path in ("src/app.py", "cmd/main.go", "README.md", "package.json"):
+        assert not told_by_content(path), path
