@@ -75,7 +75,9 @@ __all__ = [
 # text of an Elixir ``@moduledoc``/``@doc`` string is documentation, as a docstring is.
 # 20: a .NET project's (``.csproj``, ``.fsproj``) edit of its package's description, version,
 # analyzer settings or packages private to its own build (``PrivateAssets="all"``) is no
-# dependency change (Giraffe's F# analyzers made a change of no code high).
+# dependency change (Giraffe's F# analyzers made a change of no code high); a local clone's
+# file whose head Linguist's heuristics read as data though its extension names a programming
+# language holds no code (flameshot's Qt translations, ``.ts``, were TypeScript).
 SCORER_VERSION = "20"
 
 
