@@ -20,6 +20,7 @@ from data.source_values import SourceChangeFile
 from data.sources.local_git.git_command import read_blobs
 from scoring.lexer_choice import shared_extension
 from scoring.linguist import LanguageType, content_language, languages_of, type_of
+from scoring.paths import path_kinds
 
 __all__ = ["DataFiles", "told_by_content"]
 
@@ -43,10 +44,13 @@ def _heuristic(extension: str) -> bool:
 
 
 def told_by_content(path: str) -> bool:
-    """Whether ``path``'s extension is one whose files Linguist tells apart by their text."""
+    """Whether ``path`` is code by its path (``scoring.paths``: not a manifest, a test, a doc)
+    with an extension whose files Linguist tells apart by their text. A manifest is never read
+    as data: ``go.mod`` is a Linux kernel module's ``.mod`` to the heuristics, and a manifest
+    storing no line of code is one whose edit changed no dependency."""
     name = path.rpartition("/")[2]
     dot = name.rfind(".")
-    return dot > 0 and _heuristic(name[dot:].lower())
+    return dot > 0 and _heuristic(name[dot:].lower()) and path_kinds(path).code
 
 
 class DataFiles:

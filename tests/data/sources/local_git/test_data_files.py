@@ -89,9 +89,21 @@ def test_a_qt_translation_holds_no_code_while_typescript_does(
 
 
 def test_only_extensions_linguist_tells_apart_by_text_are_read() -> None:
-    """``.ts``, ``.h`` and Perl's ``.pl`` are read for their text; Python, Go, Markdown and
-    JSON are known by their extension alone."""
+    """``.ts``, ``.h`` and Perl's ``.pl`` are read for their text; Python, Go, Markdown,
+    JSON and a manifest (``go.mod``) are not."""
     for path in ("translations/app_de.ts", "include/lib.h", "script/run.pl"):
         assert told_by_content(path), path
-    for path in ("src/app.py", "cmd/main.go", "README.md", "package.json"):
+    for path in ("src/app.py", "cmd/main.go", "README.md", "package.json", "go.mod"):
         assert not told_by_content(path), path
+
+
+def test_a_go_mod_edit_stays_a_dependency_change(engine: Engine, tmp_path: Path) -> None:
+    """``go.mod`` is a Linux kernel module's ``.mod`` to Linguist's heuristics, but a manifest
+    is never read as data: its dependency bump stores its lines, so it still changes what
+    ships."""
+    repo = GitRepo(tmp_path / "svc")
+    mod = "module example.com/svc\n\ngo 1.22\n\nrequire example.com/lib v1.0.0\n"
+    repo.commit({"go.mod": mod, "main.go": "package main\n\nfunc main() {}\n"}, "Start", T0)
+    repo.commit({"go.mod": mod.replace("v1.0.0", "v1.1.0")}, "Bump lib", T0 + timedelta(days=1))
+    sync_clone(engine, _org(repo))
+    assert _code_lines(engine)[("Bump lib", "go.mod")] != (0, 0)
