@@ -85,9 +85,17 @@ class FileLengths:
     def _lines(self, parent: str, path: str) -> int | None:
         if "\n" in path:
             return None
+        blob = self.blob(parent, path)
+        return 0 if blob is None else line_count(blob)
+
+    def blob(self, rev: str, path: str) -> bytes | None:
+        """The file ``path`` at commit ``rev``, through the same git process; ``None`` where
+        ``rev`` has no such file (or the path holds a line break, which git cannot be asked)."""
+        if "\n" in path:
+            return None
         stdin, stdout = self._pipes()
         try:
-            stdin.write(f"{parent}:{path}\n".encode())
+            stdin.write(f"{rev}:{path}\n".encode())
             stdin.flush()
         except BrokenPipeError:
             head = b""
@@ -98,14 +106,14 @@ class FileLengths:
                 f"git could not read the files of {self._path}; check it is a clone git can "
                 "read, then sync again."
             )
-        # "<oid> <type> <size>" and the object, or "<name> missing" for a path the parent
+        # "<oid> <type> <size>" and the object, or "<name> missing" for a path the commit
         # does not have. Any object is read whole, so the next answer starts where it should.
         fields = head.rsplit(b" ", 2)
         if len(fields) != 3 or not fields[2].strip().isdigit():
-            return 0
+            return None
         size = int(fields[2])
         blob = stdout.read(size + 1)[:size]
-        return line_count(blob) if fields[1] == b"blob" else 0
+        return blob if fields[1] == b"blob" else None
 
     def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
         if self._git is None:

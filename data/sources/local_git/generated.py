@@ -40,6 +40,7 @@ import pathspec
 
 from data.source_values import SourceChangeFile
 from data.sources.local_git.data_files import DataFiles
+from data.sources.local_git.file_lengths import FileLengths
 from data.sources.local_git.git_command import read_blobs
 from data.sources.local_git.gitlog import run_git
 from scoring.change_files import is_generated_name
@@ -217,9 +218,12 @@ class GeneratedFiles:
                     says_generated(head) or content_generated(path, head)
                 )
 
-    def files(self, sha: str, files: tuple[SourceChangeFile, ...]) -> tuple[SourceChangeFile, ...]:
+    def files(
+        self, sha: str, files: tuple[SourceChangeFile, ...], reader: FileLengths | None = None
+    ) -> tuple[SourceChangeFile, ...]:
         """``files`` of commit ``sha``, those its markers or names call generated marked so, and
-        those whose text Linguist reads as data storing no line of code (``DataFiles``).
+        those whose text Linguist reads as data storing no line of code (``DataFiles``, read
+        through ``reader``'s git process when given).
 
         A file's header is read when the commit adds ``_HEADER_LINES`` or more to it; its
         smaller changes (and its deletion) keep the verdict last read in this sync.
@@ -256,4 +260,4 @@ class GeneratedFiles:
                 f = replace(f, generated=True)
             out.append(f if mark is None else replace(f, marked=mark.value))
         # A hand-written file whose text is data holds no code either (``DataFiles``).
-        return self.data.files(sha, tuple(out))
+        return self.data.files(sha, tuple(out), reader)

@@ -122,7 +122,7 @@ class LocalGitSource:
         """The change ``landed`` is, landed on the branch by ``chain`` (itself or a merge)."""
         branch = branch_facts(self.path, landed, self.agents)
         record = commit_record(lengths.before(landed), self.repository, branch, self.agents)
-        files = generated.files(landed.sha, owners.files(record.files))
+        files = generated.files(landed.sha, owners.files(record.files), lengths)
         record = replace(record, files=with_dependency_edits(self.path, landed.sha, files))
         if landed is not chain:
             # It reached the branch when the merge did, whenever it was written.
