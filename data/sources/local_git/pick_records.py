@@ -55,15 +55,7 @@ class PickedChanges:
             key = self._stored_key(original, branch, others, known, taken) if original else None
             if key is None:
                 key = self._trailer_pick(record, branch, others, known, taken)
-            if key is not None and record.sha is not None:
-                if key == record.key:
-                    # Titled as the original ("Fix (#7)"): keyed by its sha, never as it.
-                    record = replace(
-                        record, key=str(ChangeKey.commit(record.repository, record.sha))
-                    )
-                log.info("git_pick", repository=self.repository, change=record.key, of=key)
-                record = replace(record, state="picked", picked_from_key=key)
-            out.append(record)
+            out.append(_as_pick(record, key, "git_pick") if key is not None else record)
         return out
 
     def twins(self, records: list[SourceChange]) -> list[SourceChange]:
@@ -82,29 +74,17 @@ class PickedChanges:
             return records
         ids = patch_ids(self.path, alike)
         first: dict[str, SourceChange] = {}
-        twin_of: dict[str, str] = {}
+        out = []
         for record in records:
             patch = ids.get(record.sha or "")
-            if patch is None:
-                continue
-            original = first.setdefault(patch, record)
+            original = record if patch is None else first.setdefault(patch, record)
             if (
                 original is not record
                 and record.picked_from_key is None
                 and not self._descends(record.sha or "", original.sha or "")
             ):
                 # A first version found to be a pick already stands for that change.
-                twin_of[record.sha or ""] = original.picked_from_key or original.key
-        out = []
-        for record in records:
-            key = twin_of.get(record.sha or "")
-            if key is not None and record.sha is not None:
-                if key == record.key:
-                    record = replace(
-                        record, key=str(ChangeKey.commit(record.repository, record.sha))
-                    )
-                log.info("git_twin", repository=self.repository, change=record.key, of=key)
-                record = replace(record, state="picked", picked_from_key=key)
+                record = _as_pick(record, original.picked_from_key or original.key, "git_twin")
             out.append(record)
         return out
 
@@ -177,3 +157,14 @@ class PickedChanges:
             if key is not None:
                 return key
         return None
+
+
+def _as_pick(record: SourceChange, key: str, event: str) -> SourceChange:
+    """``record`` stored as a pick of the change keyed ``key`` (a record without a sha stays as
+    it is); one titled as the original ("Fix (#7)") is keyed by its sha, never as it."""
+    if record.sha is None:
+        return record
+    if key == record.key:
+        record = replace(record, key=str(ChangeKey.commit(record.repository, record.sha)))
+    log.info(event, repository=record.repository, change=record.key, of=key)
+    return replace(record, state="picked", picked_from_key=key)
