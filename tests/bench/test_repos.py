@@ -947,3 +947,22 @@ def test_the_eighth_list_holds_none_of_the_other_lists() -> None:
         ),
     )
     assert (len(names), len(held)) == (6, 3)
+
+
+def test_the_ninth_list_holds_none_of_the_other_lists() -> None:
+    """bench/repos/ninth.toml holds repositories no other list has, never apache/zookeeper,
+    split into a written-against half of three and a held-out one of three."""
+    names, held = _apart(
+        "ninth.toml",
+        (
+            "list.toml",
+            "fresh.toml",
+            "unseen.toml",
+            "unread.toml",
+            "drawn.toml",
+            "sixth.toml",
+            "seventh.toml",
+            "eighth.toml",
+        ),
+    )
+    assert (len(names), len(held)) == (6, 3)
