@@ -23,6 +23,7 @@ from defusedxml.common import DefusedXmlException
 
 from bot.quickstart.service_names import NEVER_IN_SERVICE, kept
 from data.path_globs import glob_to_regex, in_globs
+from scoring.paths import path_kinds
 
 __all__ = ["Declared", "Modules", "jvm_js_go_python", "show"]
 
@@ -344,5 +345,35 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
     if "pyproject.toml" in tracked and (found := _uv_members(path, files)):
         return found, "uv workspace (pyproject.toml)"
     if found := _folders(_python_packages(files)):
-        return found, "Python packages"
+        return _with_extension_code(found, files), "Python packages"
     return None
+
+
+# The file that builds a Python package's extension modules (``Extension(..., sources=[...])``)
+# and sits at the root beside it: a package's build script, as ``build.rs`` is a crate's.
+_PYTHON_BUILD_SCRIPT = "setup.py"
+
+
+def _with_extension_code(found: list[Declared], files: list[str]) -> list[Declared]:
+    """The one Python package of a clone with the code its build compiles into it: the C, C++
+    or Cython sources beside it under ``src/`` (Pillow's ``src/_imaging.c`` and
+    ``src/libImaging/`` build ``PIL._imaging``) and the root ``setup.py`` that compiles them.
+
+    Only where there is one package: which of several packages an extension belongs to
+    only the build script's code says."""
+    if len(found) != 1:
+        return found
+    (package,) = found
+    more: list[str] = []
+    if package.folder.startswith("src/"):
+        inside = f"{package.folder}/"
+        if any(
+            f.startswith("src/") and not f.startswith(inside) and path_kinds(f).code
+            for f in files
+        ):
+            more.append("src/**")
+    if _PYTHON_BUILD_SCRIPT in files:
+        more.append(_PYTHON_BUILD_SCRIPT)
+    if not more:
+        return found
+    return [Declared(package.folder, package.name, (*package.more, *more), package.excluded)]

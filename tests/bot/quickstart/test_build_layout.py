@@ -1217,3 +1217,53 @@ def test_a_swift_app_s_sources_folder_is_a_service_per_target(tmp_path: Path) ->
     assert owner["Tests/App/AppTests.swift"] == "-"
     # Test fixtures are no code to the scorer, inside a target too.
     assert owner["Sources/Shared/API/Fixtures/ServerFixture.swift"] == "-"
+
+
+def test_a_python_package_holds_the_extension_code_beside_it_and_its_setup_py(
+    tmp_path: Path,
+) -> None:
+    """One package under src/ is the service of the C sources beside it there (what its
+    extension modules compile) and of the root setup.py that builds them; tests and docs stay
+    out."""
+    plan, owner = _plan(
+        tmp_path / "pillow",
+        {
+            "setup.py": "from setuptools import Extension, setup\nsetup()\n",
+            "pyproject.toml": '[project]\nname = "pillow"\n',
+            "src/PIL/__init__.py": "V = 1\n",
+            "src/PIL/Image.py": "class Image: pass\n",
+            "src/_imaging.c": "int a;\n",
+            "src/libImaging/Draw.c": "int b;\n",
+            "src/libImaging/Imaging.h": "int c;\n",
+            "src/thirdparty/pythoncapi_compat.h": "int d;\n",
+            "Tests/test_image.py": "def test_a(): pass\n",
+            "docs/conf.py": "project = 'x'\n",
+        },
+    )
+    assert plan.found_by == "Python packages"
+    assert {p for p, k in owner.items() if k == "pil"} == {
+        "setup.py",
+        "src/PIL/__init__.py",
+        "src/PIL/Image.py",
+        "src/_imaging.c",
+        "src/libImaging/Draw.c",
+        "src/libImaging/Imaging.h",
+        "src/thirdparty/pythoncapi_compat.h",
+    }
+    assert owner["Tests/test_image.py"] == owner["docs/conf.py"] == "-"
+
+
+def test_several_python_packages_leave_the_code_between_them_out(tmp_path: Path) -> None:
+    """With two packages under src/, which one a C source beside them builds into only the
+    build script's code says: each package is its own folder, and setup.py is neither's."""
+    _, owner = _plan(
+        tmp_path / "two",
+        {
+            "setup.py": "from setuptools import setup\nsetup()\n",
+            "src/a/__init__.py": "A = 1\n",
+            "src/b/__init__.py": "B = 1\n",
+            "src/_speedups.c": "int a;\n",
+        },
+    )
+    assert (owner["src/a/__init__.py"], owner["src/b/__init__.py"]) == ("a", "b")
+    assert owner["setup.py"] == owner["src/_speedups.c"] == "-"
