@@ -368,8 +368,7 @@ def _with_extension_code(found: list[Declared], files: list[str]) -> list[Declar
     if package.folder.startswith("src/"):
         inside = f"{package.folder}/"
         if any(
-            f.startswith("src/") and not f.startswith(inside) and path_kinds(f).code
-            for f in files
+            f.startswith("src/") and not f.startswith(inside) and path_kinds(f).code for f in files
         ):
             more.append("src/**")
     if _PYTHON_BUILD_SCRIPT in files:
