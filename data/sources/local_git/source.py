@@ -12,6 +12,7 @@ would be left behind and every tag read again), so the two stay.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -138,6 +139,24 @@ class LocalGitSource:
         own = landed.change.is_revert or record.title.startswith('Revert "')
         return reverts.link(replace(record, is_revert=own, reverts_sha=None), notes, chain.sha)
 
+    def _merged(
+        self,
+        commit: MinedCommit,
+        records: list[SourceChange],
+        reverts: RevertTargets,
+        claimed: Mapping[str, str],
+    ) -> list[SourceChange]:
+        """``records``, what ``commit`` landed, each a merge brought in that is the same patch
+        as a commit of its first parent's line, or of another it brought in, stored as a pick
+        of that: a merge opened into its commits (a maintenance branch merged forward) brings
+        its backports of the branch's own fixes, each that fix and not a second one."""
+        if len(commit.parents) < 2 or all(r.sha == commit.sha for r in records):
+            return records
+        picked = PickedChanges(self.path, self.repository, reverts)
+        return picked.twins(
+            picked.mark(records, commit.parents[0], commit.parents[1], claimed=claimed)
+        )
+
     def _off_branch(
         self,
         run: Handoff,
@@ -171,11 +190,15 @@ class LocalGitSource:
                 if owners is None:
                     owners = CloneCodeowners(self.path, commit.parent)
                 owners.follow(commit)
+                merged: list[SourceChange] = []
                 for landed in landed_commits(self.path, self.repository, commit, (rev,), carriers):
                     if landed.cut:
                         continue
                     record = self._record(landed, commit, owners, reverts, generated, lengths)
-                    records.append(_off_branch_key(record, landed))
+                    merged.append(_off_branch_key(record, landed))
+                # A merge on the line itself (a ``git pull`` of a rebased branch) can bring a
+                # second copy of a commit the line holds: OpenZeppelin's ``zos-release``, 2018.
+                records.extend(self._merged(commit, merged, reverts, claimed))
             # A backport of the branch's fix (or a release commit made on both) is that fix.
             records = PickedChanges(self.path, self.repository, reverts).mark(
                 records, rev, tip, hidden[1:], off_keys, claimed
@@ -296,13 +319,7 @@ class LocalGitSource:
                 records.append(record)
                 if landed.author_name.strip() and record.author:
                     people[record.author] = SourcePerson(record.author, landed.author_name.strip())
-            if len(commit.parents) > 1 and any(r.sha != commit.sha for r in records):
-                # A merge opened into its commits (a maintenance branch merged forward) brings
-                # its backports of the branch's own fixes: each is that fix, not a second one.
-                picked = PickedChanges(self.path, self.repository, reverts)
-                records = picked.twins(
-                    picked.mark(records, commit.parents[0], commit.parents[1], claimed=claimed)
-                )
+            records = self._merged(commit, records, reverts, claimed)
             batch.extend(_own_key(record, claimed) for record in records)
             last = commit.sha
             if len(batch) >= self.batch:

@@ -621,3 +621,40 @@ def test_a_patch_made_again_after_its_revert_is_a_change_of_its_own(
     assert rows[again].state != "picked"
     assert rows[again].picked_from_key is None
     assert rows[first].state != "picked"
+
+
+def test_a_rebased_commit_pulled_back_into_a_maintenance_line_counts_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A maintenance line main never reaches, where a commit made on it and the same commit
+    rebased elsewhere are brought together by a ``git pull`` merge (OpenZeppelin's
+    ``zos-release``, 2018): its release ships the commit once, the pulled copy stored as a
+    pick of the line's own."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "zos")
+    repo.commit({"src/lib/b.py": "b\n"}, "New feature", T0 + timedelta(days=1))
+    repo.tag("1.1.0", T0 + timedelta(days=2))
+    repo.git("checkout", "-q", "zos")
+    base = repo.git("rev-parse", "HEAD").strip()
+    ignore = repo.commit(
+        {"src/lib/a.py": "a\nnpm\n"}, "Ignore all but contracts", T0 + timedelta(days=3)
+    )
+    repo.git("checkout", "-q", "-b", "remote", base)
+    repo.commit({"src/lib/c.py": "c\n"}, "Deployable tokens", T0 + timedelta(days=3, hours=1))
+    copy = repo.commit(
+        {"src/lib/a.py": "a\nnpm\n"}, "Ignore all but contracts", T0 + timedelta(days=3, hours=2)
+    )
+    repo.git("checkout", "-q", "zos")
+    repo.merge(
+        "remote", "Merge branch 'zos' of github.com:acme/lib into zos", T0 + timedelta(days=4)
+    )
+    repo.tag("1.0.1", T0 + timedelta(days=5))
+    repo.git("checkout", "-q", "main")
+    synced(engine, _org(repo.path))
+    rows = _changes_by_sha(engine)
+    assert rows[copy].state == "picked"
+    assert rows[copy].picked_from_key == rows[ignore].key
+    assert rows[ignore].state != "picked"
+    assert shipped_by_tag(engine)["1.0.1"] == {"Ignore all but contracts", "Deployable tokens"}
