@@ -78,7 +78,10 @@ __all__ = [
 # dependency change (Giraffe's F# analyzers made a change of no code high); a local clone's
 # file whose head Linguist's heuristics read as data though its extension names a programming
 # language holds no code (flameshot's Qt translations, ``.ts``, were TypeScript).
-SCORER_VERSION = "20"
+# 21: a published npm package's lock file relocked with no manifest edited beside it pins
+# nothing its users install, as it already did beside one (OpenZeppelin's docs overhaul, whose
+# package-lock.json made a change of docs high).
+SCORER_VERSION = "21"
 
 
 @dataclass(frozen=True, slots=True)

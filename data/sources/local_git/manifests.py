@@ -249,7 +249,8 @@ def with_dependency_edits(
     path: Path, sha: str, files: tuple[SourceChangeFile, ...]
 ) -> tuple[SourceChangeFile, ...]:
     """``files`` of commit ``sha`` (against its first parent), each known manifest whose
-    declarations did not change marked so: no line of code added or deleted."""
+    declarations did not change, and each npm lock file of a published package, marked so: no
+    line of code added or deleted."""
     edited = [
         i
         for i, f in enumerate(files)
@@ -259,7 +260,8 @@ def with_dependency_edits(
         and "\n" not in (f.previous_path or "")
     ]
     if not edited:
-        return files
+        # A lock file relocked with no manifest beside it is still a published package's.
+        return _published_locks(path, sha, files)
     names: list[str] = []
     for i in edited:
         f = files[i]

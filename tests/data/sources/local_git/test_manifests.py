@@ -123,8 +123,9 @@ paths = ["src/shop/**"]
 def test_a_published_packages_lock_file_pins_nothing_its_users_install(
     engine: Engine, tmp_path: Path
 ) -> None:
-    """A library's yarn.lock edit beside a devDependencies bump is stored as no dependency
-    change; an application's (``private``) lock file, and a library's new dependency, are not."""
+    """A library's yarn.lock edit beside a devDependencies bump, or alone beside its docs, is
+    stored as no dependency change; an application's (``private``) lock file, and a library's
+    new dependency, are not."""
     repo = GitRepo(tmp_path / "lib")
     library = '{"name": "lib", "dependencies": {"zod": "3"}, "devDependencies": {"jest": "25"}}'
     app = '{"name": "app", "private": true, "dependencies": {"react": "17"}}'
@@ -148,6 +149,12 @@ def test_a_published_packages_lock_file_pins_nothing_its_users_install(
         "Depend on zod 4",
         T0 + timedelta(days=2),
     )
+    # A relock alone, beside docs (OpenZeppelin's "Docs overhaul" #2045): no manifest read.
+    repo.commit(
+        {"yarn.lock": "zod@4\njest@29.1\n", "docs/index.md": "# lib\n"},
+        "Docs overhaul",
+        T0 + timedelta(days=3),
+    )
     sync_clone(
         engine, parse_org_config(f'[[repositories]]\nname = "acme/lib"\npath = "{repo.path}"\n')
     )
@@ -164,6 +171,7 @@ def test_a_published_packages_lock_file_pins_nothing_its_users_install(
         ("Bump jest and relock the app", "app/yarn.lock"): None,
         ("Depend on zod 4", "package.json"): None,
         ("Depend on zod 4", "yarn.lock"): 0,
+        ("Docs overhaul", "yarn.lock"): 0,
     }
 
 
