@@ -80,7 +80,8 @@ __all__ = [
 # language holds no code (flameshot's Qt translations, ``.ts``, were TypeScript).
 # 21: a published npm package's lock file relocked with no manifest edited beside it pins
 # nothing its users install, as it already did beside one (OpenZeppelin's docs overhaul, whose
-# package-lock.json made a change of docs high).
+# package-lock.json made a change of docs high); a package's own version in package.json,
+# Cargo.toml or pyproject.toml is no dependency change (a release's bump, as a pom.xml's was).
 SCORER_VERSION = "21"
 
 

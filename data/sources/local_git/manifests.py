@@ -4,7 +4,9 @@
 their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` table, a
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
 deploy (``pipenv install --deploy``) does not install, and a published npm package's
-``devDependencies`` and lock file are not installed for its users; a Maven ``pom.xml`` describes
+``devDependencies`` and lock file are not installed for its users; a package's own version (a
+release's bump in ``package.json``, ``Cargo.toml`` or ``pyproject.toml``) installs nothing
+new; a Maven ``pom.xml`` describes
 the project (its version, modules, SCM tag) beside what it depends on, and a .NET project its
 package and the analyzers private to its own build. An edit of those alone is no
 dependency change, and the scorer must not treat it as one (``FileChange.code_added``).
@@ -42,12 +44,13 @@ _NPM_TOOLING = frozenset(
      "markdownlint", "renovate", "simple-git-hooks", "size-limit", "release", "changelog",
      "scripts", "description", "keywords", "repository", "bugs", "homepage", "author",
      "contributors", "maintainers", "funding", "license", "private", "volta", "packageManager",
-     "devEngines", "tsd", "typeCoverage", "knip", "vitest", "np", "release-it"}
+     "devEngines", "tsd", "typeCoverage", "knip", "vitest", "np", "release-it", "version"}
 )  # fmt: skip
 # Cargo.toml tables and package keys that configure lints or describe the crate.
 _CARGO_METADATA = frozenset(
     {"description", "keywords", "categories", "readme", "homepage", "repository",
-     "documentation", "authors", "license", "license-file", "metadata", "exclude", "include"}
+     "documentation", "authors", "license", "license-file", "metadata", "exclude", "include",
+     "version"}
 )  # fmt: skip
 
 
@@ -56,6 +59,12 @@ def _pyproject(text: str) -> object:
     tools = document.pop("tool", {})
     if isinstance(tools, dict):
         document["tool"] = {k: v for k, v in tools.items() if k in _BUILD_TOOLS}
+        poetry = document["tool"].get("poetry")
+        if isinstance(poetry, dict):
+            poetry.pop("version", None)
+    project = document.get("project")
+    if isinstance(project, dict):
+        project.pop("version", None)
     return document
 
 

@@ -48,6 +48,37 @@ def test_tool_tables_are_not_declarations() -> None:
     assert declarations("Pipfile", pipfile) != declarations(
         "Pipfile", pipfile.replace("click", "rich")
     )
+
+
+def test_a_release_s_own_version_bump_is_no_declaration() -> None:
+    """A package's own version in package.json, Cargo.toml or pyproject.toml (Poetry's too) is
+    what a release bumps (OpenZeppelin's "Release v2.1.3") and installs nothing new; the
+    versions of what it depends on are declarations."""
+    npm = '{"name": "a", "version": "2.1.2", "dependencies": {"x": "^1.0.0"}}'
+    assert declarations("package.json", npm) == declarations(
+        "package.json", npm.replace("2.1.2", "2.1.3")
+    )
+    assert declarations("package.json", npm) != declarations(
+        "package.json", npm.replace("^1.0.0", "^2.0.0")
+    )
+    cargo = '[package]\nname = "a"\nversion = "0.1.0"\n\n[dependencies]\nserde = "1"\n'
+    assert declarations("Cargo.toml", cargo) == declarations(
+        "Cargo.toml", cargo.replace("0.1.0", "0.2.0")
+    )
+    assert declarations("Cargo.toml", cargo) != declarations(
+        "Cargo.toml", cargo.replace('serde = "1"', 'serde = "2"')
+    )
+    project = PYPROJECT.replace('name = "shop"', 'name = "shop"\nversion = "1.0"')
+    assert declarations("pyproject.toml", project) == declarations(
+        "pyproject.toml", project.replace('"1.0"', '"1.1"')
+    )
+    poetry = '[tool.poetry]\nname = "a"\nversion = "1.0"\n[tool.poetry.dependencies]\nx = "1"\n'
+    assert declarations("pyproject.toml", poetry) == declarations(
+        "pyproject.toml", poetry.replace('"1.0"', '"1.1"')
+    )
+    assert declarations("pyproject.toml", poetry) != declarations(
+        "pyproject.toml", poetry.replace('x = "1"', 'x = "2"')
+    )
     lock = '{"_meta": {"hash": {"sha256": "a"}}, "default": {"click": {}}, "develop": {}}'
     relocked = (
         '{"_meta": {"hash": {"sha256": "b"}}, "default": {"click": {}}, "develop": {"x": {}}}'
