@@ -36,6 +36,7 @@ from data.sources.local_git.gitlog import (
     mine_commits,
     run_git,
 )
+from data.sources.local_git.line_merges import line_merges
 from data.sources.local_git.manifests import with_dependency_edits
 from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.pick_records import PickedChanges
@@ -306,6 +307,9 @@ class LocalGitSource:
             if self.deploy_tags and known
             else frozenset()
         )
+        if known:
+            # A pull request that merged a whole line brings that line's requests: each its own.
+            carriers |= line_merges(self.path, rev, after)
         passed = 0
         for commit in mine_commits(self.path, rev, after=after, first_parent=True, shallow=True):
             owners.follow(commit)
