@@ -95,14 +95,29 @@ _PUBLISHES = ("files", "main", "module", "exports", "bin", "types", "typings")
 _MONOREPO_FILES = ("lerna.json", "nx.json", "angular.json", "rush.json", "turbo.json")
 
 
+# The scripts by which a package builds or serves what it deploys (``vite build``,
+# ``next dev``): a linter's or formatter's package.json has none of them.
+_APPLICATION_SCRIPTS = ("build", "dev", "start")
+
+
 def _application(data: dict[str, Any], files: list[str]) -> bool:
     """Whether the root package.json is an application's (a Next.js or Vite app, a Node
-    server): it publishes nothing, installs runtime ``dependencies``, and is the clone's only
-    package (no monorepo tool's file, no package.json in a folder that may be a service)."""
-    dependencies = data.get("dependencies")
-    if any(data.get(k) for k in _PUBLISHES) or not isinstance(dependencies, dict):
+    server): it publishes nothing, installs runtime ``dependencies`` or is ``private`` and
+    builds or serves something (a SvelteKit or Vite app bundles its packages, so they are
+    all ``devDependencies``: sveltejs/realworld), and is the clone's only package (no
+    monorepo tool's file, no package.json in a folder that may be a service)."""
+    if any(data.get(k) for k in _PUBLISHES):
         return False
-    if not dependencies or any(f in files for f in _MONOREPO_FILES):
+    dependencies = data.get("dependencies")
+    scripts = data.get("scripts")
+    bundled = (
+        data.get("private") is True
+        and isinstance(scripts, dict)
+        and any(k in scripts for k in _APPLICATION_SCRIPTS)
+    )
+    if not (isinstance(dependencies, dict) and dependencies) and not bundled:
+        return False
+    if any(f in files for f in _MONOREPO_FILES):
         return False
     return not any(
         f.endswith("/package.json") and "node_modules/" not in f and kept(f.rpartition("/")[0])

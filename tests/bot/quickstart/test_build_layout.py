@@ -422,19 +422,45 @@ def test_an_npm_application_is_one_service_of_the_whole_clone(tmp_path: Path) ->
     assert owner["e2e/cart.spec.ts"] == "-"
 
 
+def test_a_private_package_bundling_its_dev_dependencies_is_an_application(
+    tmp_path: Path,
+) -> None:
+    """A private package.json with only devDependencies and a build script (a SvelteKit app
+    bundles its packages: sveltejs/realworld) is one application of the whole clone, its
+    svelte.config.js and vite.config.js too."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "package.json": '{"private": true, "scripts": {"dev": "vite dev", "build": '
+            '"vite build"}, "devDependencies": {"@sveltejs/kit": "2", "vite": "7"}}',
+            "src/routes/+page.svelte": "<h1>Home</h1>\n",
+            "src/lib/api.js": "export const get = 1;\n",
+            "svelte.config.js": "export default {};\n",
+            "vite.config.js": "export default {};\n",
+        },
+    )
+    assert plan.found_by == "an npm application (package.json)"
+    assert dict(plan.services) == {"clone": "**"}
+    assert owner["src/lib/api.js"] == owner["vite.config.js"] == "clone"
+
+
 @pytest.mark.parametrize(
     "more",
     [
         {"nx.json": "{}"},
         {"apps/admin/package.json": '{"name": "admin"}'},
         {"package.json": '{"private": true, "devDependencies": {"eslint": "9"}}'},
+        {
+            "package.json": '{"private": true, "scripts": {"lint": "eslint ."}, '
+            '"devDependencies": {"eslint": "9"}}'
+        },
     ],
 )
 def test_a_monorepo_or_a_tooling_package_json_is_no_application(
     tmp_path: Path, more: dict[str, str]
 ) -> None:
     """A monorepo tool's file, another package in a folder, or only development dependencies
-    keep the clone's top-level folders as its services."""
+    and no script that builds or serves keep the clone's top-level folders as its services."""
     plan, _owner = _plan(
         tmp_path / "clone",
         {
