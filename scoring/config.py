@@ -81,7 +81,8 @@ __all__ = [
 # 21: a published npm package's lock file relocked with no manifest edited beside it pins
 # nothing its users install, as it already did beside one (OpenZeppelin's docs overhaul, whose
 # package-lock.json made a change of docs high); a package's own version in package.json,
-# Cargo.toml or pyproject.toml is no dependency change (a release's bump, as a pom.xml's was).
+# Cargo.toml or pyproject.toml is no dependency change (a release's bump, as a pom.xml's was);
+# a header saying a file was "procedurally generated" from a template marks it generated.
 SCORER_VERSION = "21"
 
 
