@@ -966,3 +966,23 @@ def test_the_ninth_list_holds_none_of_the_other_lists() -> None:
         ),
     )
     assert (len(names), len(held)) == (6, 3)
+
+
+def test_the_tenth_list_holds_none_of_the_other_lists() -> None:
+    """bench/repos/tenth.toml holds repositories no other list has, never apache/zookeeper,
+    split into a written-against half of three and a held-out one of three."""
+    names, held = _apart(
+        "tenth.toml",
+        (
+            "list.toml",
+            "fresh.toml",
+            "unseen.toml",
+            "unread.toml",
+            "drawn.toml",
+            "sixth.toml",
+            "seventh.toml",
+            "eighth.toml",
+            "ninth.toml",
+        ),
+    )
+    assert (len(names), len(held)) == (6, 3)
