@@ -38,19 +38,27 @@ def line_merges(path: Path, rev: str, after: str | None = None) -> frozenset[str
     first = chain.stdout.decode("ascii", "replace").split()
     if not first:
         return frozenset()
-    shown = run_git(path, "log", "-z", "--format=%H %P%x1f%s%x1f%b", *span, check=False)
-    if shown.returncode != 0:
+    # Subjects of every commit, bodies of merges only: a host's merge names its request in the
+    # body (GitLab's "See merge request"), a squash merge in its subject, and the bodies of a
+    # long history's every commit would cost hundreds of megabytes.
+    shown = run_git(path, "log", "-z", "--format=%H %P%x1f%s", *span, check=False)
+    merged = run_git(path, "log", "-z", "--merges", "--format=%H%x1f%b", *span, check=False)
+    if shown.returncode != 0 or merged.returncode != 0:
         return frozenset()
+    bodies: dict[str, str] = {}
+    for entry in merged.stdout.decode("utf-8", "replace").split("\0"):
+        sha, _, body = entry.lstrip("\n").partition("\x1f")
+        if sha:
+            bodies[sha] = body
     parents: dict[str, tuple[str, ...]] = {}
     words: dict[str, tuple[str, str]] = {}
     for entry in shown.stdout.decode("utf-8", "replace").split("\0"):
-        head, _, rest = entry.lstrip("\n").partition("\x1f")
+        head, _, subject = entry.lstrip("\n").partition("\x1f")
         shas = head.split()
         if not shas:
             continue
-        subject, _, body = rest.partition("\x1f")
         parents[shas[0]] = tuple(shas[1:])
-        words[shas[0]] = (subject, body)
+        words[shas[0]] = (subject, bodies.get(shas[0], ""))
     on_chain = set(first)
     # Each commit off the chain is read once, by the oldest merge that reaches it: the merge
     # that brought it (a later merge's first parent reaches it already).
