@@ -92,3 +92,29 @@ def test_a_sync_after_the_line_merge_finds_none_again(tmp_path: Path) -> None:
     shas = _next_line(repo)
     assert line_merges(repo.path, "main", after=shas["#44"]) == frozenset()
     assert line_merges(repo.path, "main", after=shas["#43"]) == {shas["#44"]}
+
+
+def test_a_gitlab_merge_request_merging_a_line_is_found_by_its_bodies(tmp_path: Path) -> None:
+    """GitLab names a merge request in the merge commit's body ("See merge request g/p!N"), for
+    the line's merge and the requests it brought alike."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/a.py": "a\n"}, "Initial", T0)
+    repo.git("checkout", "-q", "-b", "stable")
+    for n, name in enumerate(("b", "c")):
+        repo.git("checkout", "-q", "-b", f"fix-{name}")
+        repo.commit({f"src/{name}.py": f"{name}\n"}, f"Fix {name}", T0 + timedelta(days=n + 1))
+        repo.git("checkout", "-q", "stable")
+        repo.merge(
+            f"fix-{name}",
+            f"Merge branch 'fix-{name}' into 'stable'\n\nFix {name}\n\n"
+            f"See merge request acme/lib!{40 + n}",
+            T0 + timedelta(days=n + 1, hours=1),
+        )
+    repo.git("checkout", "-q", "main")
+    repo.commit({"src/e.py": "e\n"}, "Add e", T0 + timedelta(days=4))
+    merge = repo.merge(
+        "stable",
+        "Merge branch 'stable' into 'main'\n\nBring stable in\n\nSee merge request acme/lib!44",
+        T0 + timedelta(days=5),
+    )
+    assert line_merges(repo.path, "main") == {merge}
