@@ -147,10 +147,11 @@ class LocalGitSource:
         reverts: RevertTargets,
         claimed: Mapping[str, str],
     ) -> list[SourceChange]:
-        """``records``, what ``commit`` landed, each a merge brought in that is the same patch
-        as a commit of its first parent's line, or of another it brought in, stored as a pick
-        of that: a merge opened into its commits (a maintenance branch merged forward) brings
-        its backports of the branch's own fixes, each that fix and not a second one."""
+        """``records``, what ``commit`` landed; where it is a merge opened into its commits,
+        each commit it brought in that is the same patch as a commit of its first parent's
+        line, or as an earlier one it brought in beside it, stored as a pick of that: a
+        maintenance branch merged forward brings its backports of the branch's own fixes,
+        each that fix and not a second one."""
         if len(commit.parents) < 2 or all(r.sha == commit.sha for r in records):
             return records
         picked = PickedChanges(self.path, self.repository, reverts)
