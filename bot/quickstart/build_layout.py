@@ -186,8 +186,9 @@ def _with_client(path: Path, files: list[str], found: Modules) -> Modules:
 
 def _from_build(path: Path, modules: list[Declared]) -> list[tuple[str, Declared]]:
     """Each declared module keyed by its build name, else its folder's (the repository's for
-    the whole clone); a second module of one key keeps its path, and a folder declared
-    twice is one module."""
+    the whole clone); a second module of one key keeps its path, numbered where that is taken
+    too (two Helm charts named ``helm-guestbook``, one in a folder of that name: the second
+    was dropped, its code left to no service), and a folder declared twice is one module."""
     keyed: dict[str, Declared] = {}
     seen: set[str] = set()
     for module in modules:
@@ -196,7 +197,12 @@ def _from_build(path: Path, modules: list[Declared]) -> list[tuple[str, Declared
         seen.add(module.folder)
         name = module.name or module.folder.rsplit("/", 1)[-1] or path.name
         key = _key(name)
-        keyed.setdefault(key if key not in keyed else _key(module.folder or name), module)
+        if key in keyed:
+            key = _key(module.folder or name)
+        taken, n = key, 2
+        while key in keyed:
+            key, n = f"{taken}-{n}", n + 1
+        keyed[key] = module
     return list(keyed.items())
 
 

@@ -477,6 +477,25 @@ def test_a_repository_of_helm_charts_is_a_service_per_chart(tmp_path: Path) -> N
     assert single.found_by != "Helm charts (Chart.yaml)"
 
 
+def test_two_charts_of_one_name_are_two_services(tmp_path: Path) -> None:
+    """Two charts named alike, the second in a folder of that name (argocd-example-apps'
+    ``blue-green/`` and ``helm-guestbook/``, both ``helm-guestbook``), are two services: the
+    second keyed by its folder and numbered, not dropped."""
+    chart = "apiVersion: v2\nname: helm-guestbook\nversion: 1.0.0\n"
+    plan, owner = _plan(
+        tmp_path / "apps",
+        {
+            "blue-green/Chart.yaml": chart,
+            "blue-green/templates/_helpers.tpl": '{{- define "x" -}}\n{{- end }}\n',
+            "helm-guestbook/Chart.yaml": chart,
+            "helm-guestbook/templates/_helpers.tpl": '{{- define "y" -}}\n{{- end }}\n',
+        },
+    )
+    assert plan.found_by == "Helm charts (Chart.yaml)"
+    assert owner["blue-green/templates/_helpers.tpl"] == "helm-guestbook"
+    assert owner["helm-guestbook/templates/_helpers.tpl"] == "helm-guestbook-2"
+
+
 _PUPPET_METADATA = """{
   "name": "puppetlabs-apache",
   "version": "13.2.0",
