@@ -912,77 +912,17 @@ def test_the_command_runs_a_repository_in_a_spawned_worker_with_linguist_loaded(
     ]  # fmt: skip
 
 
-def test_the_sixth_list_holds_none_of_the_other_lists() -> None:
-    """bench/repos/sixth.toml holds repositories no other list has, never apache/zookeeper,
-    split into a written-against half of three and a held-out one of three."""
-    names, held = _apart(
-        "sixth.toml", ("list.toml", "fresh.toml", "unseen.toml", "unread.toml", "drawn.toml")
-    )
-    assert (len(names), len(held)) == (6, 3)
+# The lists in the order they were drawn: each from the sixth on is six repositories no list
+# before it holds, three of them held out.
+_LISTS = (
+    "list.toml", "fresh.toml", "unseen.toml", "unread.toml", "drawn.toml",
+    "sixth.toml", "seventh.toml", "eighth.toml", "ninth.toml", "tenth.toml",
+)  # fmt: skip
 
 
-def test_the_seventh_list_holds_none_of_the_other_lists() -> None:
-    """bench/repos/seventh.toml holds repositories no other list has, never apache/zookeeper,
-    split into a written-against half of three and a held-out one of three."""
-    names, held = _apart(
-        "seventh.toml",
-        ("list.toml", "fresh.toml", "unseen.toml", "unread.toml", "drawn.toml", "sixth.toml"),
-    )
-    assert (len(names), len(held)) == (6, 3)
-
-
-def test_the_eighth_list_holds_none_of_the_other_lists() -> None:
-    """bench/repos/eighth.toml holds repositories no other list has, never apache/zookeeper,
-    split into a written-against half of three and a held-out one of three."""
-    names, held = _apart(
-        "eighth.toml",
-        (
-            "list.toml",
-            "fresh.toml",
-            "unseen.toml",
-            "unread.toml",
-            "drawn.toml",
-            "sixth.toml",
-            "seventh.toml",
-        ),
-    )
-    assert (len(names), len(held)) == (6, 3)
-
-
-def test_the_ninth_list_holds_none_of_the_other_lists() -> None:
-    """bench/repos/ninth.toml holds repositories no other list has, never apache/zookeeper,
-    split into a written-against half of three and a held-out one of three."""
-    names, held = _apart(
-        "ninth.toml",
-        (
-            "list.toml",
-            "fresh.toml",
-            "unseen.toml",
-            "unread.toml",
-            "drawn.toml",
-            "sixth.toml",
-            "seventh.toml",
-            "eighth.toml",
-        ),
-    )
-    assert (len(names), len(held)) == (6, 3)
-
-
-def test_the_tenth_list_holds_none_of_the_other_lists() -> None:
-    """bench/repos/tenth.toml holds repositories no other list has, never apache/zookeeper,
-    split into a written-against half of three and a held-out one of three."""
-    names, held = _apart(
-        "tenth.toml",
-        (
-            "list.toml",
-            "fresh.toml",
-            "unseen.toml",
-            "unread.toml",
-            "drawn.toml",
-            "sixth.toml",
-            "seventh.toml",
-            "eighth.toml",
-            "ninth.toml",
-        ),
-    )
+@pytest.mark.parametrize("name", _LISTS[5:])
+def test_each_later_list_holds_none_of_the_lists_before_it(name: str) -> None:
+    """Each list from bench/repos/sixth.toml on holds repositories no list before it has, never
+    apache/zookeeper, split into a written-against half of three and a held-out one of three."""
+    names, held = _apart(name, _LISTS[: _LISTS.index(name)])
     assert (len(names), len(held)) == (6, 3)
