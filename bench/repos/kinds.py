@@ -135,10 +135,12 @@ _SOURCE_EXTENSIONS = frozenset(
     (*_SLASH_LANGS, ".py", ".pyi", ".rb", ".sh", ".bash", ".pl", ".r", ".php", ".lua", ".hs",
      ".clj", ".el", ".ex", ".exs", ".erl", ".ps1", ".tcl")
 ) - {".gradle", ".proto"}  # fmt: skip
+# PHP 8's attributes begin with ``#[``, its line comments with any other ``#``.
+_PHP: tuple[tuple[str, ...], bool] = (("//", "#"), True)
 _SYNTAX: dict[str, tuple[tuple[str, ...], bool]] = {
     **dict.fromkeys(_HASH_LANGS, (_HASH, False)),
     **dict.fromkeys(_SLASH_LANGS, (_SLASH, True)),
-    ".php": (("//", "#"), True),
+    ".php": _PHP,
     ".sql": (("--",), True),
     ".lua": (("--",), False),
     ".hs": (("--",), False),
@@ -161,6 +163,8 @@ def is_comment(line: str, syntax: tuple[tuple[str, ...], bool]) -> bool:
     """True for a line that is a comment whole (a doc comment's ``*`` lines included)."""
     text = line.strip()
     prefixes, blocks = syntax
+    if syntax is _PHP and text.startswith("#["):
+        return False
     if text.startswith(prefixes):
         return True
     return blocks and (text.startswith(("/*", "*/")) or text == "*" or text.startswith("* "))

@@ -8,7 +8,8 @@ under one folder such as ``src/``, and inside a folder whose code all sits in pa
 build manifest each; the largest folder that only wraps code is named after the clone), and
 the root's own code when it is a tenth of the code in the clone's main language (a Terraform
 module's ``main.tf``); so are the folders after the build's modules when those hold less than
-half of it, or when the root's uv or Cargo workspace names them. What a build wrote
+half of it, when the root's uv or Cargo workspace names them, or when all their code is
+deployment infrastructure (an ``infra/`` of Bicep beside a .NET solution). What a build wrote
 (``build_output``) is in no service.
 """
 
@@ -341,7 +342,7 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     # another build names it (a uv workspace's ``backend/`` beside npm workspaces); a package
     # no workspace names (a playground app, build logic) is a helper left out on purpose.
     most = len(left) > LEFT_OUT * len(code)
-    named = set() if most else workspace_tops(path, files)
+    named = set() if most else workspace_tops(path, files) | _deployment_tops(left)
     taken = {s.key for s in layout.services}
     # A top folder holding a module of the build (src/ of a .NET solution) is the build's:
     # what it leaves out there it left out on purpose (a test project named as code).
@@ -360,6 +361,18 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     return Layout(
         (*layout.services, *more), f"{layout.found_by}, and the code folders it leaves out"
     )
+
+
+def _deployment_tops(left: list[str]) -> set[str]:
+    """The top folders whose code the build leaves out is all deployment infrastructure
+    (``PathKinds.ships``: an ``infra/`` of Bicep or Terraform beside a .NET solution): what
+    deploys the build's modules changes what runs, as no helper the build left out does."""
+    deploys: dict[str, bool] = {}
+    for f in left:
+        top = f.split("/", 1)[0]
+        kinds = path_kinds(f)
+        deploys[top] = deploys.get(top, True) and kinds.infra and kinds.ships
+    return {top for top, only in deploys.items() if only}
 
 
 def _also_out(moved: Moved, history: list[str]) -> tuple[str, ...]:

@@ -359,6 +359,19 @@ def test_comment_only_edit_is_detected_from_the_diff(tmp_path: Path) -> None:
     assert not _comments_only(repo, change("main"))
 
 
+def test_a_php_attribute_is_no_comment() -> None:
+    """PHP 8's ``#[Route(...)]`` attribute is code, where a ``#`` or ``//`` line is a comment
+    (symfony/demo's "fixed named arguments order" edited attributes only)."""
+    php = kinds.comment_syntax("src/Controller/BlogController.php")
+    assert php is not None
+    assert not kinds.is_comment("    #[Route('/', name: 'admin_index', methods: ['GET'])]", php)
+    assert kinds.is_comment("    # a comment", php)
+    assert kinds.is_comment("    // a comment", php)
+    python = kinds.comment_syntax("app.py")
+    assert python is not None
+    assert kinds.is_comment("#[not an attribute]", python)
+
+
 def test_go_root_module_service_holds_no_docs_tests_or_testdata(tmp_path: Path) -> None:
     """A Go module at the root is one service from go.mod without its docs, tests or testdata."""
     repo = build(

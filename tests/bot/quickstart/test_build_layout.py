@@ -584,6 +584,28 @@ def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
     assert xml.found_by == "the .NET solution (Lib.slnx)"
 
 
+def test_deployment_code_a_build_leaves_out_is_a_service_of_its_own(tmp_path: Path) -> None:
+    """A solution's ``infra/`` of Bicep (what deploys its projects, eShopOnWeb's) is a service
+    though it holds less than half the code; a build helper folder it leaves out is not."""
+    project = 'Project("{{FAE04EC0}}") = "{0}", "src\\{0}\\{0}.csproj", "{{1}}"\nEndProject\n'
+    files: dict[str, str | bytes | None] = {
+        "Shop.sln": project.format("Web") + project.format("Core"),
+        "src/Web/Web.csproj": "<Project/>\n",
+        "src/Core/Core.csproj": "<Project/>\n",
+        **{f"src/Web/Page{i}.cs": f"class Page{i} {{}}\n" for i in range(4)},
+        **{f"src/Core/Order{i}.cs": f"class Order{i} {{}}\n" for i in range(4)},
+        "infra/main.bicep": "param location string\n",
+        "infra/core/host/appservice.bicep": "param name string\n",
+        "infra/main.parameters.json": "{}\n",
+        "build/pack.sh": "#!/bin/sh\ndotnet pack\n",
+    }
+    plan, owner = _plan(tmp_path / "shop", files)
+    assert ("infra", "infra/**") in plan.services
+    assert owner["infra/core/host/appservice.bicep"] == "infra"
+    assert owner["build/pack.sh"] == "-"
+    assert plan.found_by.endswith("and the code folders it leaves out")
+
+
 def test_a_dotnet_test_project_is_no_service_whatever_its_name(tmp_path: Path) -> None:
     """Projects that use a test SDK (``Microsoft.NET.Test.Sdk``, ``MSTest.Sdk``), say they are
     tests, or are not packable and reference a test framework are none; an app that is not
