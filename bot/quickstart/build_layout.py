@@ -9,7 +9,9 @@ build manifest each; the largest folder that only wraps code is named after the 
 the root's own code when it is a tenth of the code in the clone's main language (a Terraform
 module's ``main.tf``); so are the folders after the build's modules when those hold less than
 half of it, when the root's uv or Cargo workspace names them, or when all their code is
-deployment infrastructure (an ``infra/`` of Bicep beside a .NET solution). What a build wrote
+deployment infrastructure (an ``infra/`` of Bicep beside a .NET solution), and beside the
+build's modules in a folder of theirs, the folders another kind of build makes (a Gradle
+``src/adservice/`` beside Go modules in ``src/``). What a build wrote
 (``build_output``) is in no service.
 """
 
@@ -356,11 +358,73 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
         key = service.key if service.key not in taken else f"{service.key}-code"
         taken.add(key)
         more.append(DraftedService(key, service.globs, service.excluded))
+    more += _other_builds(layout, files, history, left, taken)
     if not more:
         return layout
     return Layout(
         (*layout.services, *more), f"{layout.found_by}, and the code folders it leaves out"
     )
+
+
+# The build a package manifest belongs to: a build declares the modules of its own kind only.
+_BUILD_KIND = (
+    (re.compile(r"cargo\.toml", re.IGNORECASE), "cargo"),
+    (re.compile(r"pyproject\.toml|setup\.py|requirements\.txt|pipfile", re.IGNORECASE), "python"),
+    (re.compile(r"package\.json|deno\.jsonc?", re.IGNORECASE), "js"),
+    (re.compile(r"go\.mod", re.IGNORECASE), "go"),
+    (re.compile(r"pom\.xml|build\.gradle(?:\.kts)?|build\.sbt", re.IGNORECASE), "jvm"),
+    (re.compile(r"[^/]+\.(?:cs|fs|vb)proj|[^/]+\.slnx?", re.IGNORECASE), "dotnet"),
+    (re.compile(r"mix\.exs|rebar\.config", re.IGNORECASE), "beam"),
+    (re.compile(r"[^/]+\.gemspec|gemfile", re.IGNORECASE), "ruby"),
+    (re.compile(r"composer\.json", re.IGNORECASE), "php"),
+    (re.compile(r"package\.swift", re.IGNORECASE), "swift"),
+    (re.compile(r"pubspec\.yaml", re.IGNORECASE), "dart"),
+    (re.compile(r"cmakelists\.txt", re.IGNORECASE), "cmake"),
+)
+
+
+def _builds_by_folder(files: list[str]) -> dict[str, set[str]]:
+    """The kinds of build whose manifest sits at the top of each folder (``""``: the root)."""
+    builds: dict[str, set[str]] = {}
+    for f in files:
+        folder, _, name = f.rpartition("/")
+        for pattern, kind in _BUILD_KIND:
+            if pattern.fullmatch(name):
+                builds.setdefault(folder, set()).add(kind)
+    return builds
+
+
+def _other_builds(
+    layout: Layout, files: list[str], history: list[str], left: list[str], taken: set[str]
+) -> list[DraftedService]:
+    """The folders beside the build's modules inside a folder of its own (``src/adservice``
+    of Gradle and ``src/cartservice`` of .NET beside ``src/checkoutservice`` of Go) that hold
+    code it leaves out and the manifest of a build of another kind: a build leaves out its own
+    kind's helpers and tests on purpose, never what only another build makes."""
+    folders = [s.globs[0].removesuffix("/**") for s in layout.services]
+    parents = {f.rpartition("/")[0] for f in folders if "/" in f}
+    if not parents:
+        return []
+    builds = _builds_by_folder(files)
+    kinds = set().union(*(builds.get(f, set()) for f in folders))
+    siblings: dict[str, None] = {}
+    for f in left:
+        parent, _, rest = f.partition("/")
+        while parent not in parents and "/" in rest:
+            head, _, rest = rest.partition("/")
+            parent = f"{parent}/{head}"
+        if parent in parents and "/" in rest:
+            siblings[f"{parent}/{rest.split('/', 1)[0]}"] = None
+    more = []
+    for folder in siblings:
+        name = folder.rpartition("/")[2]
+        found = builds.get(folder, set())
+        if not found or found & kinds or not is_service_name(name) or not kept(folder):
+            continue
+        key = _key(name) if _key(name) not in taken else _key(folder)
+        taken.add(key)
+        more.append(_service(key, (f"{folder}/**",), (), files, history))
+    return more
 
 
 def _deployment_tops(left: list[str]) -> set[str]:

@@ -606,6 +606,41 @@ def test_deployment_code_a_build_leaves_out_is_a_service_of_its_own(tmp_path: Pa
     assert plan.found_by.endswith("and the code folders it leaves out")
 
 
+def test_services_beside_the_builds_modules_made_by_other_builds_are_services(
+    tmp_path: Path,
+) -> None:
+    """In ``src/`` beside Go modules, a folder with a Gradle, .NET, npm or pip manifest is a
+    service (microservices-demo's twelve); a Go folder no go.mod names and a test folder are
+    left out on purpose."""
+    go = "module example.com/{0}\n\ngo 1.22\n"
+    files: dict[str, str | bytes | None] = {
+        "src/checkout/go.mod": go.format("checkout"),
+        "src/checkout/main.go": "package main\n",
+        "src/frontend/go.mod": go.format("frontend"),
+        "src/frontend/main.go": "package main\n",
+        "src/frontend/handlers.go": "package main\n",
+        "src/ads/build.gradle": "plugins { id 'java' }\n",
+        "src/ads/src/main/java/Ads.java": "class Ads {}\n",
+        "src/cart/cart.sln": "\n",
+        "src/cart/src/Cart.cs": "class Cart {}\n",
+        "src/payment/package.json": '{"name": "payment"}\n',
+        "src/payment/index.js": "module.exports = {};\n",
+        "src/email/requirements.txt": "grpcio\n",
+        "src/email/server.py": "import grpc\n",
+        "src/gotool/main.go": "package main\n",
+        "src/e2e/package.json": '{"name": "e2e"}\n',
+        "src/e2e/run.js": "run();\n",
+    }
+    plan, owner = _plan(tmp_path / "shop", files)
+    keys = {key for key, _ in plan.services}
+    assert {"checkout", "frontend", "ads", "cart", "payment", "email"} <= keys
+    assert owner["src/ads/src/main/java/Ads.java"] == "ads"
+    assert owner["src/cart/src/Cart.cs"] == "cart"
+    assert owner["src/email/server.py"] == "email"
+    assert owner["src/gotool/main.go"] == "-"
+    assert owner["src/e2e/run.js"] == "-"
+
+
 def test_a_dotnet_test_project_is_no_service_whatever_its_name(tmp_path: Path) -> None:
     """Projects that use a test SDK (``Microsoft.NET.Test.Sdk``, ``MSTest.Sdk``), say they are
     tests, or are not packable and reference a test framework are none; an app that is not
