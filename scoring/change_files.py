@@ -224,6 +224,16 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
                 # installs changed (a ``[tool.ruff]`` table, a script): tool
                 # configuration, no dependency change (``FileChange.code_added``).
                 flags &= ~(_MANIFEST | _SHIPS)
+            elif (
+                flags & _INFRA
+                and f.code_added == 0
+                and f.code_deleted == 0
+                and f.added + f.deleted > 0
+            ):
+                # Deployment configuration whose edit the source read as comments, blank lines
+                # or whitespace only (Renovate's ``# renovate:`` markers in ten Dockerfiles)
+                # changes nothing that runs, as such a migration migrates nothing.
+                flags &= ~(_INFRA | _SHIPS)
             if flags & _SHIPS and not shipping:
                 shipping = path
             flagged |= flags

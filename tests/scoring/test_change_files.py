@@ -295,6 +295,22 @@ def test_tool_configuration_alone_is_no_dependency_change() -> None:
     assert "dependency manifest" not in _scored((tool,))["risky_content"].explanation
 
 
+def test_deployment_configuration_edited_in_comments_only_ships_nothing() -> None:
+    """A Dockerfile edit the source read as comments only (Renovate's markers) is no
+    infrastructure change and is capped like docs; one whose lines it did not read, or that
+    changed an instruction, still ships."""
+    marker = _file("src/ads/Dockerfile", 1, 0, code_added=0, code_deleted=0)
+    files = change_files(_change((marker,)))
+    assert not files.touches_code
+    assert not files.infra
+    assert "never more than moderate risk" in _scored((marker,))["size"].explanation
+    bump = _file("src/ads/Dockerfile", 1, 1, code_added=1, code_deleted=1)
+    assert change_files(_change((bump,))).touches_code
+    assert change_files(_change((bump,))).infra
+    unread = _file("src/ads/Dockerfile", 1, 0)
+    assert change_files(_change((unread,))).touches_code
+
+
 def test_a_change_with_no_code_says_why_it_is_not_capped() -> None:
     """A dependency edit or deployment config with no line of code names what ships instead."""
     dependency = _file("pyproject.toml", 1, 0, service=None)
