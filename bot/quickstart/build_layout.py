@@ -402,10 +402,13 @@ def _other_builds(
     code it leaves out and the manifest of a build of another kind: a build leaves out its own
     kind's helpers and tests on purpose, never what only another build makes."""
     folders = [s.globs[0].removesuffix("/**") for s in layout.services]
-    parents = {f.rpartition("/")[0] for f in folders if "/" in f}
+    builds = _builds_by_folder(files)
+    # A folder that wraps modules builds nothing itself; one with a manifest is a module's own
+    # package (a Flutter app's ``lib/`` beside its CMake ``linux/`` runner), whose folders are
+    # its parts.
+    parents = {f.rpartition("/")[0] for f in folders if "/" in f} - builds.keys()
     if not parents:
         return []
-    builds = _builds_by_folder(files)
     kinds = set().union(*(builds.get(f, set()) for f in folders))
     siblings: dict[str, None] = {}
     for f in left:

@@ -611,7 +611,7 @@ def test_services_beside_the_builds_modules_made_by_other_builds_are_services(
 ) -> None:
     """In ``src/`` beside Go modules, a folder with a Gradle, .NET, npm or pip manifest is a
     service (microservices-demo's twelve); a Go folder no go.mod names and a test folder are
-    left out on purpose."""
+    left out on purpose, and a Flutter app's CMake runner beside its ``lib/`` is the app's."""
     go = "module example.com/{0}\n\ngo 1.22\n"
     files: dict[str, str | bytes | None] = {
         "src/checkout/go.mod": go.format("checkout"),
@@ -639,6 +639,21 @@ def test_services_beside_the_builds_modules_made_by_other_builds_are_services(
     assert owner["src/email/server.py"] == "email"
     assert owner["src/gotool/main.go"] == "-"
     assert owner["src/e2e/run.js"] == "-"
+    flutter, _ = _plan(
+        tmp_path / "samples",
+        {
+            "pubspec.yaml": "name: samples\nworkspace:\n  - gallery\n  - maps\n",
+            **{
+                f"{app}/pubspec.yaml": f"name: {app}\nresolution: workspace\n"
+                for app in ("gallery", "maps")
+            },
+            **{f"{app}/lib/main.dart": "void main() {}\n" for app in ("gallery", "maps")},
+            "gallery/linux/CMakeLists.txt": "project(runner)\n",
+            "gallery/linux/main.cc": "int main() { return 0; }\n",
+        },
+    )
+    assert {key for key, _ in flutter.services} >= {"gallery", "maps"}
+    assert not any("linux" in key for key, _ in flutter.services)
 
 
 def test_a_dotnet_test_project_is_no_service_whatever_its_name(tmp_path: Path) -> None:
