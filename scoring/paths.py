@@ -14,7 +14,8 @@ naming conventions, case-insensitively, and with two rules on top:
   site's ``website/``, ``site/`` or ``_site/``, ``examples/``, ``samples/``, ``demo/``,
   ``tutorial/`` (either number; Go's ``_examples/`` too), or a ``.md``/``.rst``/``.adoc``
   file. Test *file names* (``test_auth.py``, ``Login.spec.ts``) also rule out a migration and
-  sensitive code, but not infrastructure: ``.github/workflows/unit_test.yml`` and
+  sensitive code, and infrastructure for a test written in code (``kustomize/create_test.go``),
+  but not a configuration file's: ``.github/workflows/unit_test.yml`` and
   ``docker-compose.test.yml`` are still CI and container configuration.
 * Dependency manifests are the exception: ``tests/requirements.txt`` or an
   ``e2e/package.json`` is installed by CI like any other, so only manifests under
@@ -316,7 +317,10 @@ def path_kinds(path: str) -> PathKinds:
     )
     project_file = _NOT_CODE.search(folders) is not None
     asset = _ASSET.fullmatch(name) is not None
-    infra = not aside and named_infra
+    # A test of code in a folder named for infrastructure (kubebuilder's Go plugin for
+    # kustomize, ``kustomize/v2/create_test.go``) deploys nothing; a CI or compose file named
+    # for tests (``unit_test.yml``) still is configuration.
+    infra = not aside and named_infra and not (test and typed_code(path))
     # A manifest CI installs from (``.github/workflows/requirements.txt`` for a docs build)
     # pins the build machine's tools, not what ships.
     aside_any = (

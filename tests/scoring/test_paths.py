@@ -108,6 +108,9 @@ def _kinds(path: str) -> set[str]:
         ("config/locales/en.yml", set()),
         ("src/config/routes.ts", set()),
         ("tests/docker-compose.yml", {"test"}),
+        # A test written in code is no infrastructure, in a folder named for it or not.
+        ("pkg/plugins/common/kustomize/v2/create_test.go", {"test"}),
+        ("terraform/modules/vpc/vpc_test.go", {"test"}),
         ("docs/deploy/kubernetes.md", set()),
         ("infra/README.md", set()),
         ("tsconfig.json", set()),
