@@ -86,7 +86,9 @@ __all__ = [
 # 22: deployment configuration whose edit a local clone read as comments or blank lines only
 # (Renovate's ``# renovate:`` markers in ten Dockerfiles, a change scored high) ships nothing
 # and is no infrastructure change; a test written in code is no infrastructure in a folder
-# named for it (kubebuilder's ``kustomize/v2/create_test.go``: tests alone scored high).
+# named for it (kubebuilder's ``kustomize/v2/create_test.go``: tests alone scored high); a
+# local clone's paths a package.json build or clean script deletes whole (``rimraf material``)
+# are generated: mkdocs-material's every source edit was sized twice, once in its build's copy.
 SCORER_VERSION = "22"
 
 

@@ -1,6 +1,6 @@
 """Which files of a clone its own markers call generated or vendored.
 
-Five markers, the first two the repository's word rather than a guess from a name:
+Six markers, the first two the repository's word rather than a guess from a name:
 
 * ``.gitattributes`` (at the mined branch's head, every folder's):
   ``linguist-generated``, ``linguist-vendored`` or ``-diff`` on a pattern; and
@@ -22,6 +22,9 @@ Five markers, the first two the repository's word rather than a guess from a nam
   the new path.
 * A source map committed beside the file (``app.js`` and ``app.js.map`` at the mined
   head): a bundle a build wrote, whatever its name.
+* A path a package's build or clean script deletes whole before it builds (a
+  ``package.json``'s ``"build": "rimraf material && …"`` at the mined head,
+  ``scoring.build_scripts``): the build's output, committed beside its source.
 * Linguist's content rules (``scoring.linguist.content_generated``: minified text, a
   ``sourceMappingURL``, a tool's output header), read with the header above.
 * A name no one writes by hand (``scoring.change_files.is_generated_name``: lock
@@ -44,6 +47,7 @@ from data.sources.local_git.data_files import DataFiles
 from data.sources.local_git.file_lengths import FileLengths
 from data.sources.local_git.git_command import read_blobs
 from data.sources.local_git.gitlog import run_git
+from scoring.build_scripts import cleaned_paths, in_cleaned
 from scoring.change_files import is_generated_name
 from scoring.facts import Marked
 from scoring.linguist import content_generated
@@ -169,6 +173,22 @@ def attribute_rules(files: dict[str, str]) -> list[_Rule]:
     return rules
 
 
+def _cleaned(path: Path, rev: str, names: list[str]) -> tuple[str, ...]:
+    """The paths the build or clean scripts of ``rev``'s package.json files delete whole
+    (``scoring.build_scripts``), read in one ``git cat-file``."""
+    manifests = [
+        n for n in names
+        if n.rpartition("/")[2] == "package.json" and "node_modules/" not in n
+    ]  # fmt: skip
+    blobs = read_blobs(path, [f"{rev}:{n}" for n in manifests]) if manifests else []
+    return tuple(
+        p
+        for name, blob in zip(manifests, blobs, strict=True)
+        if blob is not None
+        for p in cleaned_paths(blob.decode("utf-8", "replace"), name.rpartition("/")[0])
+    )
+
+
 class GeneratedFiles:
     """Marks the generated files of each mined commit, by ``.gitattributes`` and headers."""
 
@@ -188,6 +208,9 @@ class GeneratedFiles:
             for name in listed.stdout.decode("utf-8", "replace").split("\0")
             if name.endswith(".map")
         )
+        # What the packages' own build and clean scripts delete whole before they build
+        # (``rimraf material && …``): the build's output, each change of it made by the build.
+        self.cleaned = _cleaned(path, rev, listed.stdout.decode("utf-8", "replace").split("\0"))
         # Each path's header verdict, as last read (``files``).
         self.headers: dict[str, bool] = {}
         # The files whose text is data where their extension names a programming language.
@@ -242,7 +265,14 @@ class GeneratedFiles:
         # vendored-looking folder's file hand-written.
         named = [
             mark is Marked.GENERATED
-            or (mark is None and (is_generated_name(f.path) or f.path in self.mapped))
+            or (
+                mark is None
+                and (
+                    is_generated_name(f.path)
+                    or f.path in self.mapped
+                    or in_cleaned(f.path, self.cleaned)
+                )
+            )
             for f, mark in zip(files, marks, strict=True)
         ]
         self._read_headers(

@@ -283,3 +283,29 @@ paths = ["**"]
     assert written_by_hand(next(f for f in change.files if f.path == "dist/app.js"))
     assert lines["guides/tour.py"] == (0, 0)
     assert lines["src/app.py"] == (1, 0)
+
+
+def test_what_a_packages_build_script_deletes_is_generated(engine: Engine, tmp_path: Path) -> None:
+    """A folder the root package.json's build deletes before it builds (mkdocs-material's
+    ``rimraf material && …``) is the build's output: its copy of each source file is stored
+    generated, the source itself hand-written; so is a workspace package's ``lib/``."""
+    repo = GitRepo(tmp_path / "svc")
+    repo.commit(
+        {
+            "package.json": '{"scripts": {"build": "rimraf material && ts-node tools/build",'
+            ' "test": "rimraf src"}}\n',
+            "src/plugins/blog.py": "def plugin():\n    return 1\n",
+            "material/plugins/blog.py": "def plugin():\n    return 1\n",
+            "packages/ui/package.json": '{"scripts": {"prebuild": "rm -rf lib"}}\n',
+            "packages/ui/src/index.ts": "export const x = 1;\n",
+            "packages/ui/lib/index.js": "exports.x = 1;\n",
+        },
+        "Add the theme",
+        T0,
+    )
+    sync_clone(engine, _org(repo))
+    marks = _stored(engine)
+    assert marks["material/plugins/blog.py"] == {True}
+    assert marks["packages/ui/lib/index.js"] == {True}
+    assert marks["src/plugins/blog.py"] == {False}
+    assert marks["packages/ui/src/index.ts"] == {False}
