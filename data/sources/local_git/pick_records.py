@@ -33,20 +33,20 @@ class PickedChanges:
         self,
         records: list[SourceChange],
         branch: str,
-        side: str,
         others: Sequence[str] = (),
         off_keys: Mapping[str, str] | None = None,
         claimed: Mapping[str, str] | None = None,
     ) -> list[SourceChange]:
-        """``records`` (commits ``side`` reaches and ``branch`` does not), each that is the same
-        patch as a change of ``branch``, or of a maintenance line read before (``others``, its
-        commits' keys in ``off_keys``), stored as a pick of it (``picks.picked_from``); else
-        one whose trailer names such a change (``_trailer_pick``). ``claimed`` holds the keys
-        this sync gave, by the sha that took each first."""
+        """``records`` (commits of another line ``branch`` does not reach, oldest first), each
+        that is the same patch as a change of ``branch``, or of a maintenance line read before
+        (``others``, its commits' keys in ``off_keys``), stored as a pick of it
+        (``picks.picked_from``); else one whose trailer names such a change
+        (``_trailer_pick``). ``claimed`` holds the keys this sync gave, by the sha that took
+        each first."""
         shas = [r.sha for r in records if r.sha]
         if not shas:
             return records
-        found = picked_from(self.path, shas, branch, side, others)
+        found = picked_from(self.path, shas, branch, others)
         known = off_keys or {}
         taken = claimed or {}
         out = []

@@ -97,15 +97,18 @@ def _file_sets(path: Path, *revs: str) -> dict[str, frozenset[str]]:
 
 
 def picked_from(
-    path: Path, picks: Sequence[str], branch: str, side: str, others: Sequence[str] = ()
+    path: Path, picks: Sequence[str], branch: str, others: Sequence[str] = ()
 ) -> dict[str, str]:
     """``{commit of picks: the branch's commit it is a pick of}``, by patch id.
 
-    ``picks`` are commits ``side`` reaches and ``branch`` does not. The original is a commit
-    of ``branch`` not in ``side`` (made since they parted), or of one of ``others`` (the other
-    maintenance lines read before: a fix picked onto two of them is one change), with the
-    same patch (a merge's: from its first parent); of several, the oldest. Only commits that
-    changed the same files are compared by their patches: diffs cost most.
+    ``picks`` are commits of another line that ``branch`` does not reach, oldest first. The
+    original is a commit of ``branch`` made since the oldest of them (not in its history), or
+    of one of ``others`` (the other maintenance lines read before: a fix picked onto two of
+    them is one change), with the same patch (a merge's: from its first parent); of several,
+    the oldest. A commit of the branch the line merged after the pick counts too: the same fix
+    made on ``main`` and on ``release-3`` by two pull requests, then ``main`` merged into
+    ``release-3`` (kubebuilder's #2212 and #2214), is one change. Only commits that changed
+    the same files are compared by their patches: diffs cost most.
     """
     wanted: dict[str, frozenset[str]] = {}
     for start in range(0, len(picks), _CHUNK):
@@ -118,7 +121,8 @@ def picked_from(
     limit = ("--full-diff", "--", *paths) if len(paths) <= _MAX_PATHS else ()
     shapes = set(wanted.values())
     # Oldest first: of several commits with one patch, the first made is the original.
-    branch_sets = _file_sets(path, "--reverse", branch, *others, f"^{side}", *limit)
+    since = f"^{picks[0]}"
+    branch_sets = _file_sets(path, "--reverse", branch, *others, since, *limit)
     if limit:
         # A walk limited to paths leaves out a merge whose files are as one of its parents left
         # them (git's history simplification, ``--first-parent`` or not): a pull request
@@ -126,9 +130,7 @@ def picked_from(
         # (cert-manager's "[release-1.0] Cast conversion request …", #3243, is #3242's patch).
         # The chains' own merges are read whole too (no more than the pull requests merged
         # since the lines parted), after the rest, so an original found before stays it.
-        merges = _file_sets(
-            path, "--reverse", "--first-parent", "--merges", branch, *others, f"^{side}"
-        )
+        merges = _file_sets(path, "--reverse", "--first-parent", "--merges", branch, *others, since)
         for sha, files in merges.items():
             branch_sets.setdefault(sha, files)
     candidates = {sha: files for sha, files in branch_sets.items() if files in shapes}

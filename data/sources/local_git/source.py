@@ -155,9 +155,7 @@ class LocalGitSource:
         if len(commit.parents) < 2 or all(r.sha == commit.sha for r in records):
             return records
         picked = PickedChanges(self.path, self.repository, reverts)
-        return picked.twins(
-            picked.mark(records, commit.parents[0], commit.parents[1], claimed=claimed)
-        )
+        return picked.twins(picked.mark(records, commit.parents[0], claimed=claimed))
 
     def _off_branch(
         self,
@@ -203,7 +201,7 @@ class LocalGitSource:
                 records.extend(self._merged(commit, merged, reverts, claimed))
             # A backport of the branch's fix (or a release commit made on both) is that fix.
             records = PickedChanges(self.path, self.repository, reverts).mark(
-                records, rev, tip, hidden[1:], off_keys, claimed
+                records, rev, hidden[1:], off_keys, claimed
             )
             records = [_own_key(record, claimed) for record in records]
             for record in records:

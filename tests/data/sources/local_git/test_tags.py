@@ -533,6 +533,46 @@ def test_a_backport_merged_as_a_pull_request_is_a_pick_of_the_merged_one(
     assert rows[backport].picked_from_key == "acme/lib#7"
 
 
+def test_one_fix_made_on_both_lines_then_main_merged_into_the_line_counts_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The same fix merged by one pull request on main and by another on a release line, then
+    main merged into the line before its next release (kubebuilder's #2212 and #2214, then
+    #2409), is one change: the line's is a pick of main's, though the release reaches both."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "release-1")
+    repo.git("checkout", "-q", "release-1")
+    repo.git("checkout", "-q", "-b", "owners-release")
+    repo.commit({"src/lib/OWNERS": "alice\n"}, "Move bob to emeritus", T0 + timedelta(days=1))
+    repo.git("checkout", "-q", "release-1")
+    line = repo.merge(
+        "owners-release", "Merge pull request #14 from bob/owners-release", T0 + timedelta(days=1)
+    )
+    repo.git("checkout", "-q", "main")
+    repo.commit({"src/lib/z.py": "z\n"}, "Earlier main work", T0 + timedelta(hours=12))
+    repo.git("checkout", "-q", "-b", "owners-main")
+    repo.commit({"src/lib/OWNERS": "alice\n"}, "Move bob to emeritus", T0 + timedelta(days=1))
+    repo.git("checkout", "-q", "main")
+    merged = repo.merge(
+        "owners-main", "Merge pull request #12 from bob/owners-main", T0 + timedelta(days=2)
+    )
+    repo.commit({"src/lib/b.py": "b\n"}, "Main work", T0 + timedelta(days=3))
+    repo.git("checkout", "-q", "release-1")
+    repo.merge("main", "Merge pull request #20 from acme/main", T0 + timedelta(days=4))
+    repo.tag("1.1.0", T0 + timedelta(days=5))
+    repo.git("checkout", "-q", "main")
+    repo.commit({"src/lib/c.py": "c\n"}, "More main work", T0 + timedelta(days=6))
+    synced(engine, _org(repo.path))
+    rows = _changes_by_sha(engine)
+    assert rows[merged].key == "acme/lib#12"
+    assert rows[merged].state == "merged"
+    assert rows[line].key == "acme/lib#14"
+    assert rows[line].state == "picked"
+    assert rows[line].picked_from_key == "acme/lib#12"
+
+
 def test_a_fix_inside_a_pull_request_of_a_line_read_before_is_the_change_that_landed_it(
     engine: Engine, tmp_path: Path
 ) -> None:
