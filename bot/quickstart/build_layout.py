@@ -358,11 +358,26 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
         key = service.key if service.key not in taken else f"{service.key}-code"
         taken.add(key)
         more.append(DraftedService(key, service.globs, service.excluded))
-    more += _other_builds(layout, files, history, left, taken)
+    extra, parts = _other_builds(layout, files, history, left, taken)
+    more += extra
+    services = tuple(_with_parts(s, parts.get(s.key, ()), files, history) for s in layout.services)
     if not more:
-        return layout
-    return Layout(
-        (*layout.services, *more), f"{layout.found_by}, and the code folders it leaves out"
+        return Layout(services, layout.found_by)
+    return Layout((*services, *more), f"{layout.found_by}, and the code folders it leaves out")
+
+
+def _with_parts(
+    service: DraftedService, parts: Sequence[str], files: list[str], history: list[str]
+) -> DraftedService:
+    """``service`` with the folders of its own package it takes in (``parts``, globs), and the
+    docs, examples and tests in them out."""
+    if not parts:
+        return service
+    out = [g for glob in parts for g in excluded(glob, files, history)]
+    return DraftedService(
+        service.key,
+        (*service.globs, *parts),
+        tuple(dict.fromkeys([*service.excluded, *out])),
     )
 
 
@@ -396,19 +411,19 @@ def _builds_by_folder(files: list[str]) -> dict[str, set[str]]:
 
 def _other_builds(
     layout: Layout, files: list[str], history: list[str], left: list[str], taken: set[str]
-) -> list[DraftedService]:
+) -> tuple[list[DraftedService], dict[str, list[str]]]:
     """The folders beside the build's modules inside a folder of its own (``src/adservice``
     of Gradle and ``src/cartservice`` of .NET beside ``src/checkoutservice`` of Go) that hold
-    code it leaves out and the manifest of a build of another kind: a build leaves out its own
-    kind's helpers and tests on purpose, never what only another build makes."""
+    code it leaves out and the manifest of a build of another kind, as services: a build
+    leaves out its own kind's helpers and tests on purpose, never what only another build
+    makes. Beside a module inside that module's own package (a Flutter app's CMake ``linux/``
+    runner beside its ``lib/``, both in the folder of its ``pubspec.yaml``), such a folder is
+    the module's own part: its globs, by the module's key."""
     folders = [s.globs[0].removesuffix("/**") for s in layout.services]
-    builds = _builds_by_folder(files)
-    # A folder that wraps modules builds nothing itself; one with a manifest is a module's own
-    # package (a Flutter app's ``lib/`` beside its CMake ``linux/`` runner), whose folders are
-    # its parts.
-    parents = {f.rpartition("/")[0] for f in folders if "/" in f} - builds.keys()
+    parents = {f.rpartition("/")[0] for f in folders if "/" in f}
     if not parents:
-        return []
+        return [], {}
+    builds = _builds_by_folder(files)
     kinds = set().union(*(builds.get(f, set()) for f in folders))
     siblings: dict[str, None] = {}
     for f in left:
@@ -418,16 +433,26 @@ def _other_builds(
             parent = f"{parent}/{head}"
         if parent in parents and "/" in rest:
             siblings[f"{parent}/{rest.split('/', 1)[0]}"] = None
-    more = []
+    more: list[DraftedService] = []
+    parts: dict[str, list[str]] = {}
     for folder in siblings:
-        name = folder.rpartition("/")[2]
+        parent, _, name = folder.rpartition("/")
         found = builds.get(folder, set())
         if not found or found & kinds or not is_service_name(name) or not kept(folder):
+            continue
+        if parent in builds:
+            # A folder that builds something itself is a module's own package, not a folder
+            # that wraps modules: the folder is that module's part.
+            owner = next(
+                s for s, f in zip(layout.services, folders, strict=True)
+                if f.rpartition("/")[0] == parent
+            )  # fmt: skip
+            parts.setdefault(owner.key, []).append(f"{folder}/**")
             continue
         key = _key(name) if _key(name) not in taken else _key(folder)
         taken.add(key)
         more.append(_service(key, (f"{folder}/**",), (), files, history))
-    return more
+    return more, parts
 
 
 def _deployment_tops(left: list[str]) -> set[str]:

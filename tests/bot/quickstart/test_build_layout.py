@@ -611,7 +611,8 @@ def test_services_beside_the_builds_modules_made_by_other_builds_are_services(
 ) -> None:
     """In ``src/`` beside Go modules, a folder with a Gradle, .NET, npm or pip manifest is a
     service (microservices-demo's twelve); a Go folder no go.mod names and a test folder are
-    left out on purpose, and a Flutter app's CMake runner beside its ``lib/`` is the app's."""
+    left out on purpose, and a Flutter app's CMake runner beside its ``lib/`` is the app's
+    own part."""
     go = "module example.com/{0}\n\ngo 1.22\n"
     files: dict[str, str | bytes | None] = {
         "src/checkout/go.mod": go.format("checkout"),
@@ -639,7 +640,7 @@ def test_services_beside_the_builds_modules_made_by_other_builds_are_services(
     assert owner["src/email/server.py"] == "email"
     assert owner["src/gotool/main.go"] == "-"
     assert owner["src/e2e/run.js"] == "-"
-    flutter, _ = _plan(
+    flutter, app = _plan(
         tmp_path / "samples",
         {
             "pubspec.yaml": "name: samples\nworkspace:\n  - gallery\n  - maps\n",
@@ -654,6 +655,7 @@ def test_services_beside_the_builds_modules_made_by_other_builds_are_services(
     )
     assert {key for key, _ in flutter.services} >= {"gallery", "maps"}
     assert not any("linux" in key for key, _ in flutter.services)
+    assert app["gallery/linux/main.cc"] == "gallery"
 
 
 def test_a_dotnet_test_project_is_no_service_whatever_its_name(tmp_path: Path) -> None:
