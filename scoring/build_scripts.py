@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 
 __all__ = ["cleaned_paths", "in_cleaned"]
 
@@ -58,6 +59,14 @@ def cleaned_paths(package_json: str, folder: str = "") -> tuple[str, ...]:
     return tuple(found)
 
 
-def in_cleaned(path: str, cleaned: tuple[str, ...]) -> bool:
-    """Whether ``path`` is one of ``cleaned`` or inside one."""
-    return any(path == c or path.startswith(f"{c}/") for c in cleaned)
+def in_cleaned(path: str, cleaned: Collection[str]) -> bool:
+    """Whether ``path`` is one of ``cleaned`` or inside one: each of its folders looked up, so
+    a monorepo's hundreds of cleaned ``dist/`` folders cost no more than one (pass a set)."""
+    if not cleaned:
+        return False
+    end = path.find("/")
+    while end >= 0:
+        if path[:end] in cleaned:
+            return True
+        end = path.find("/", end + 1)
+    return path in cleaned

@@ -210,7 +210,9 @@ class GeneratedFiles:
         )
         # What the packages' own build and clean scripts delete whole before they build
         # (``rimraf material && …``): the build's output, each change of it made by the build.
-        self.cleaned = _cleaned(path, rev, listed.stdout.decode("utf-8", "replace").split("\0"))
+        self.cleaned = frozenset(
+            _cleaned(path, rev, listed.stdout.decode("utf-8", "replace").split("\0"))
+        )
         # Each path's header verdict, as last read (``files``).
         self.headers: dict[str, bool] = {}
         # The files whose text is data where their extension names a programming language.
