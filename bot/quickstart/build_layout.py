@@ -30,7 +30,12 @@ from bot.quickstart.folder_exclusions import excluded
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
 from bot.quickstart.npm_package import npm_client, npm_package
-from bot.quickstart.package_manifests import cmake_project, package_manifests, workspace_tops
+from bot.quickstart.package_manifests import (
+    build_kinds_by_folder,
+    cmake_project,
+    package_manifests,
+    workspace_tops,
+)
 from bot.quickstart.service_names import is_service_name, kept
 from data.path_globs import in_globs, matches
 from scoring.linguist import language_of
@@ -381,34 +386,6 @@ def _with_parts(
     )
 
 
-# The build a package manifest belongs to: a build declares the modules of its own kind only.
-_BUILD_KIND = (
-    (re.compile(r"cargo\.toml", re.IGNORECASE), "cargo"),
-    (re.compile(r"pyproject\.toml|setup\.py|requirements\.txt|pipfile", re.IGNORECASE), "python"),
-    (re.compile(r"package\.json|deno\.jsonc?", re.IGNORECASE), "js"),
-    (re.compile(r"go\.mod", re.IGNORECASE), "go"),
-    (re.compile(r"pom\.xml|build\.gradle(?:\.kts)?|build\.sbt", re.IGNORECASE), "jvm"),
-    (re.compile(r"[^/]+\.(?:cs|fs|vb)proj|[^/]+\.slnx?", re.IGNORECASE), "dotnet"),
-    (re.compile(r"mix\.exs|rebar\.config", re.IGNORECASE), "beam"),
-    (re.compile(r"[^/]+\.gemspec|gemfile", re.IGNORECASE), "ruby"),
-    (re.compile(r"composer\.json", re.IGNORECASE), "php"),
-    (re.compile(r"package\.swift", re.IGNORECASE), "swift"),
-    (re.compile(r"pubspec\.yaml", re.IGNORECASE), "dart"),
-    (re.compile(r"cmakelists\.txt", re.IGNORECASE), "cmake"),
-)
-
-
-def _builds_by_folder(files: list[str]) -> dict[str, set[str]]:
-    """The kinds of build whose manifest sits at the top of each folder (``""``: the root)."""
-    builds: dict[str, set[str]] = {}
-    for f in files:
-        folder, _, name = f.rpartition("/")
-        for pattern, kind in _BUILD_KIND:
-            if pattern.fullmatch(name):
-                builds.setdefault(folder, set()).add(kind)
-    return builds
-
-
 def _other_builds(
     layout: Layout, files: list[str], history: list[str], left: list[str], taken: set[str]
 ) -> tuple[list[DraftedService], dict[str, list[str]]]:
@@ -423,7 +400,7 @@ def _other_builds(
     parents = {f.rpartition("/")[0] for f in folders if "/" in f}
     if not parents:
         return [], {}
-    builds = _builds_by_folder(files)
+    builds = build_kinds_by_folder(files)
     kinds = set().union(*(builds.get(f, set()) for f in folders))
     siblings: dict[str, None] = {}
     for f in left:

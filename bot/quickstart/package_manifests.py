@@ -24,7 +24,7 @@ from bot.quickstart.dotnet_projects import DOTNET_PROJECTS, dotnet_projects
 from bot.quickstart.service_names import kept
 from data.path_globs import matches
 
-__all__ = ["cmake_project", "package_manifests", "workspace_tops"]
+__all__ = ["build_kinds_by_folder", "cmake_project", "package_manifests", "workspace_tops"]
 
 
 _GEM_NAME = re.compile(r"\.name\s*=\s*[\"']([^\"']+)[\"']")
@@ -260,3 +260,34 @@ def cmake_project(path: Path, files: list[str]) -> Modules | None:
     """A root CMake project's one module, or None. Tried after Python's packages: a Python
     package built with CMake is read as its packages."""
     return _cmake(path, files)
+
+
+# The kind of build each manifest name belongs to: a build declares the modules of its own kind
+# only. Beside ``build_layout``'s package manifests, pip's requirements, a Pipfile, a .NET
+# solution and a Gemfile say which build makes a folder too.
+_BUILD_KINDS = {
+    "cargo": r"cargo\.toml",
+    "python": r"pyproject\.toml|setup\.py|requirements\.txt|pipfile",
+    "js": r"package\.json|deno\.jsonc?",
+    "go": r"go\.mod",
+    "jvm": r"pom\.xml|build\.gradle(?:\.kts)?|build\.sbt",
+    "dotnet": r"[^/]+\.(?:cs|fs|vb)proj|[^/]+\.slnx?",
+    "beam": r"mix\.exs|rebar\.config",
+    "ruby": r"[^/]+\.gemspec|gemfile",
+    "php": r"composer\.json",
+    "swift": r"package\.swift",
+    "dart": r"pubspec\.yaml",
+    "cmake": r"cmakelists\.txt",
+}
+_BUILD_KIND = tuple((re.compile(p, re.IGNORECASE), kind) for kind, p in _BUILD_KINDS.items())
+
+
+def build_kinds_by_folder(files: list[str]) -> dict[str, set[str]]:
+    """The kinds of build whose manifest sits at the top of each folder (``""``: the root)."""
+    builds: dict[str, set[str]] = {}
+    for f in files:
+        folder, _, name = f.rpartition("/")
+        for pattern, kind in _BUILD_KIND:
+            if pattern.fullmatch(name):
+                builds.setdefault(folder, set()).add(kind)
+    return builds

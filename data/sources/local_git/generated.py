@@ -195,24 +195,19 @@ class GeneratedFiles:
     def __init__(self, path: Path, rev: str) -> None:
         self.path = path
         listed = run_git(path, "ls-tree", "-r", "--name-only", "-z", rev, check=False)
+        names = listed.stdout.decode("utf-8", "replace").split("\0")
         texts: dict[str, str] = {}
-        for name in listed.stdout.decode("utf-8", "replace").split("\0"):
+        for name in names:
             if name == ".gitattributes" or name.endswith("/.gitattributes"):
                 blob = run_git(path, "show", f"{rev}:{name}", check=False)
                 texts[name] = blob.stdout.decode("utf-8", "replace")
         self.rules = attribute_rules(texts)
         # A file whose source map is committed beside it (``app.js`` and ``app.js.map``) is
         # a build's output, whatever its name: a bundle rebuilt by an "Update assets" commit.
-        self.mapped = frozenset(
-            name.removesuffix(".map")
-            for name in listed.stdout.decode("utf-8", "replace").split("\0")
-            if name.endswith(".map")
-        )
+        self.mapped = frozenset(n.removesuffix(".map") for n in names if n.endswith(".map"))
         # What the packages' own build and clean scripts delete whole before they build
         # (``rimraf material && …``): the build's output, each change of it made by the build.
-        self.cleaned = frozenset(
-            _cleaned(path, rev, listed.stdout.decode("utf-8", "replace").split("\0"))
-        )
+        self.cleaned = frozenset(_cleaned(path, rev, names))
         # Each path's header verdict, as last read (``files``).
         self.headers: dict[str, bool] = {}
         # The files whose text is data where their extension names a programming language.
