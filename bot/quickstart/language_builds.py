@@ -1,6 +1,6 @@
 """The code modules the build files of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R and Zig declare, a repository's Helm charts, an Ansible collection and a Puppet
-module, read at HEAD.
+OCaml, Julia, R and Zig declare, a repository's Helm charts, an Ansible collection, a Puppet
+module and a Chef cookbook, read at HEAD.
 
 Each reader answers the modules its build file at the root declares, with the folders their
 code sits in (a Mix project's ``lib/``, a Swift target's ``Sources/<target>``, an R package's
@@ -58,6 +58,14 @@ _PUPPET_NAME = re.compile(r"^[A-Za-z0-9]+[-/][a-z][a-z0-9_]*$")
 _PUPPET_CODE = [
     "manifests", "lib", "templates", "files", "types", "functions", "tasks", "plans", "facts.d",
     "data",
+]  # fmt: skip
+# A Chef cookbook's name in its ``metadata.rb``: ``name 'apache2'``.
+_CHEF_NAME = re.compile(r"^\s*name\s*\(?\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+# What a Chef cookbook ships (Chef's cookbook layout): recipes, custom resources and their
+# providers, libraries, attributes, definitions, templates, static files and Ohai plugins.
+_CHEF_CODE = [
+    "recipes", "resources", "providers", "libraries", "attributes", "definitions", "templates",
+    "files", "ohai",
 ]  # fmt: skip
 _ZIG_NAME = re.compile(r"\.name\s*=\s*(?:\"([^\"]+)\"|\.@?\"?([\w-]+))")
 
@@ -328,10 +336,30 @@ def _puppet_module(path: Path, files: list[str]) -> Modules | None:
     return ([module], "the Puppet module (metadata.json)") if module else None
 
 
+def _chef_cookbook(path: Path, files: list[str]) -> Modules | None:
+    """A Chef cookbook (a root ``metadata.rb`` naming it, as the Supermarket publishes it): one
+    module of that name, of its recipes, resources, libraries, templates and the rest it ships,
+    with its metadata and the Berksfile or Policyfile that resolve its dependencies."""
+    if "metadata.rb" not in files:
+        return None
+    named = _CHEF_NAME.search(show(path, "metadata.rb") or "")
+    held = [c for c in _CHEF_CODE if tracks_folder(c, files)]
+    # ``resources/`` is no service's name elsewhere (a JVM module's assets): here it is the
+    # cookbook's own code, so the folders are taken as the layout names them, not by ``kept``.
+    if named is None or not {"recipes", "resources", "libraries"} & set(held):
+        return None
+    module = with_build_files(
+        Declared(held[0], named[1], tuple(f"{c}/**" for c in held[1:])),
+        ["metadata.rb", "metadata.json", "Berksfile", "Policyfile.rb", "chefignore"],
+        files,
+    )
+    return ([module], "the Chef cookbook (metadata.rb)") if module else None
+
+
 # In the order tried: a clone with two of these builds is read as the first.
 LANGUAGE_READERS: tuple[Callable[[Path, list[str]], Modules | None], ...] = (
     mix_projects, rebar_applications, _sbt, cabal_packages, _swift, _dart, _clojure, _dune,
-    _julia, _r, _zig, _helm, _ansible_collection, _puppet_module,
+    _julia, _r, _zig, _helm, _ansible_collection, _puppet_module, _chef_cookbook,
 )  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """Services drafted from the builds of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R and Zig, from Helm charts and from a Puppet module, on small clones: each file's
-service as the drafted riskbrief.toml reads it, tests, docs and build output in none."""
+OCaml, Julia, R and Zig, from Helm charts, a Puppet module and a Chef cookbook, on small clones:
+each file's service as the drafted riskbrief.toml reads it, tests, docs and build output in
+none."""
 
 from __future__ import annotations
 
@@ -544,6 +545,59 @@ def test_a_puppet_module_is_one_service_named_as_the_forge_publishes_it(tmp_path
         assert owner[path] == "puppetlabs-apache", path
     assert owner["spec/defines/vhost_spec.rb"] == "-"
     assert owner["examples/vhost.pp"] == "-"
+
+
+def test_a_chef_cookbook_is_one_service_named_by_its_metadata(tmp_path: Path) -> None:
+    """A root metadata.rb naming the cookbook is one service of its recipes, custom resources
+    (a ``resources/`` folder, no service elsewhere), libraries, attributes, templates and
+    files, with its metadata and Policyfile; its tests and docs are in none."""
+    plan, owner = _plan(
+        tmp_path / "apache2",
+        {
+            "metadata.rb": "name 'apache2'\nversion '10.1.0'\ndepends 'yum-epel'\n",
+            "resources/install.rb": "property :mpm, String\naction :install do\nend\n",
+            "resources/mod_ssl.rb": "property :port, Integer\n",
+            "libraries/helpers.rb": "module Apache2\n  module Cookbook\n  end\nend\n",
+            "recipes/default.rb": "apache2_install 'default'\n",
+            "attributes/default.rb": "default['apache']['listen'] = ['*:80']\n",
+            "templates/apache2.conf.erb": "ServerRoot <%= @root %>\n",
+            "files/ports.conf": "Listen 80\n",
+            "Policyfile.rb": "name 'apache2'\nrun_list 'test::default'\n",
+            "kitchen.yml": "driver:\n  name: vagrant\n",
+            "test/cookbooks/test/recipes/default.rb": "apache2_install 'default'\n",
+            "spec/libraries/helpers_spec.rb": "describe Apache2 do\nend\n",
+            "documentation/apache2_install.md": "# apache2_install\n",
+        },
+    )
+    assert plan.found_by == "the Chef cookbook (metadata.rb)"
+    assert [key for key, _ in plan.services] == ["apache2"]
+    for path in (
+        "resources/install.rb",
+        "libraries/helpers.rb",
+        "recipes/default.rb",
+        "attributes/default.rb",
+        "templates/apache2.conf.erb",
+        "files/ports.conf",
+        "metadata.rb",
+        "Policyfile.rb",
+    ):
+        assert owner[path] == "apache2", path
+    assert owner["test/cookbooks/test/recipes/default.rb"] == "-"
+    assert owner["spec/libraries/helpers_spec.rb"] == "-"
+
+
+def test_a_metadata_rb_that_names_nothing_is_no_cookbook(tmp_path: Path) -> None:
+    """A root metadata.rb without a cookbook's name or its recipes, resources or libraries
+    (a Ruby project's own metadata file) is read as any clone is, not as a cookbook."""
+    plan, _ = _plan(
+        tmp_path / "tool",
+        {
+            "metadata.rb": "VERSION = '1.0'\n",
+            "app/main.rb": "puts 1\n",
+            "worker/run.rb": "puts 2\n",
+        },
+    )
+    assert plan.found_by != "the Chef cookbook (metadata.rb)"
 
 
 def test_a_metadata_json_that_names_no_puppet_module_is_no_build(tmp_path: Path) -> None:
