@@ -89,7 +89,9 @@ __all__ = [
 # named for it (kubebuilder's ``kustomize/v2/create_test.go``: tests alone scored high); a
 # local clone's paths a package.json build or clean script deletes whole (``rimraf material``)
 # are generated: mkdocs-material's every source edit was sized twice, once in its build's copy.
-SCORER_VERSION = "22"
+# 23: TeX, BibTeX and Roff documents are no code (a LaTeX book's chapters were sized as code,
+# most of its high changes); Homebrew Bundle's Brewfile and Danger's Dangerfile are no code.
+SCORER_VERSION = "23"
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,9 @@ _NOT_CODE = re.compile(
     r"|czrc|versionrc|textlintrc|remarkrc|ncurc|size-limit)(\.[^/]*)?)$"
     r"|(appveyor|codecov|azure-pipelines|bitbucket-pipelines|mkdocs)\.ya?ml$"
     r"|(tox|mypy|pytest)\.ini$|(conftest|noxfile)\.py$|manifest\.in$|jenkinsfile$"
+    # Homebrew Bundle's tools for a developer's machine, and Danger's rules for a pull request,
+    # run in CI: Ruby to Linguist by name, but nothing that ships (holman/dotfiles' Brewfile).
+    r"|brewfile(\.lock\.json)?$|dangerfile(\.[a-z]+)?$"
     # A developer's shell, linters' and test runners' settings as code: nothing ships (vite's or
     # webpack's config shapes what ships: code).
     r"|(devenv|shell)\.nix$|devenv\.ya?ml$|(eslint|prettier|stylelint|commitlint|lint-staged"

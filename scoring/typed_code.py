@@ -16,17 +16,22 @@ _SCHEMA_LANGUAGES = frozenset(
 )  # fmt: skip
 # What Linguist's types make of a file: code (a programming or markup language but a document's,
 # a schema or query language, a name Linguist does not know, which the path rules judge alone),
-# or data and prose (configuration, data files, text). A notebook is prose, cells and output.
+# or data and prose (configuration, data files, text). A notebook is prose, cells and output;
+# TeX, BibTeX and Roff typeset documents (a paper, a manual, a book, a man page), which no
+# service ships, though Linguist types them as markup as it does a component or a template.
 _CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
-_DOCUMENT_MARKUP = frozenset({"Jupyter Notebook"})
+_DOCUMENT_MARKUP = frozenset(
+    {"Jupyter Notebook", "TeX", "BibTeX", "BibTeX Style", "Roff", "Roff Manpage"}
+)
 
 
 def typed_code(path: str) -> bool:
-    """Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI), prose
-    and notebooks are not, schema and query languages are. A name Linguist knows no language
-    for is code only without an extension (``bin/run``, a script): of the extensions of its 700
-    languages it knows, one it does not is a tool's settings or data (``cabal.haskell-ci``,
-    ``pip.conf``, ``x.opam``, a ``.wasm`` build), as is an unknown dotfile (``.hgignore``)."""
+    """Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI), prose,
+    notebooks and TeX or Roff documents are not, schema and query languages are. A name Linguist
+    knows no language for is code only without an extension (``bin/run``, a script): of the
+    extensions of its 700 languages it knows, one it does not is a tool's settings or data
+    (``cabal.haskell-ci``, ``pip.conf``, ``x.opam``, a ``.wasm`` build), as is an unknown
+    dotfile (``.hgignore``)."""
     language = language_of(path)
     if language is None:
         return "." not in path[path.rfind("/") + 1 :]

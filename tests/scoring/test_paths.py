@@ -427,6 +427,43 @@ def test_a_notebook_is_no_code(path: str, code: bool) -> None:
 @pytest.mark.parametrize(
     ("path", "code"),
     [
+        ("src/content/1.1/Category - The Essence of Composition.tex", False),
+        ("paper/references.bib", False),
+        ("src/ctfp.sty", False),
+        ("man/tmux.1", False),
+        ("doc/git.roff", False),
+        # A template and a package's code stay code, whatever a document beside them says.
+        ("templates/default/site.conf.erb", True),
+        ("src/tex.py", True),
+    ],
+)
+def test_tex_and_roff_documents_are_no_code(path: str, code: bool) -> None:
+    """TeX, BibTeX and Roff typeset documents (a paper, a book's chapter, a man page): markup
+    to Linguist, but nothing a service ships (a LaTeX book's 458 chapter edits were scored as
+    code, 35 of its 50 high changes)."""
+    assert path_kinds(path).code is code
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("Brewfile", False),
+        ("Brewfile.lock.json", False),
+        ("Dangerfile", False),
+        ("dangerfile.ts", False),
+        # A module that happens to hold the word is code.
+        ("lib/homebrew/brewfile.rb", True),
+    ],
+)
+def test_a_brewfile_and_a_dangerfile_are_no_code(path: str, code: bool) -> None:
+    """Homebrew Bundle's Brewfile lists a developer's tools and Danger's Dangerfile checks a pull
+    request in CI: Ruby to Linguist by their names, but nothing that ships."""
+    assert path_kinds(path).code is code
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
         ("changelog/index.html", False),
         ("changelogs/v2.html", False),
         # A package that writes changelogs is code wherever it sits below the top.
