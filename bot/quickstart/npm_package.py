@@ -158,6 +158,11 @@ def npm_package(path: Path, files: list[str]) -> Modules | None:
         for e in [*entries, *mains, *declared]
         if e
     )
+    # What the TypeScript compiler writes into a published folder is built from the folders
+    # tsconfig.json compiles (ignite publishes ``build/``, tsc's ``outDir``, from ``src/``,
+    # beside the ``boilerplate/`` app it copies): those are the package's code.
+    compiled = _compiled_sources(path, files, [*entries, *mains, *declared, *_bins(data)])
+    globs[:0] = [f"{c}/**" for c in compiled if f"{c}/**" not in globs]
     # It publishes only what a build wrote: its code is the source the build read.
     source = _script_folder(files, tracked) if built else None
     if source is not None and not any(g.endswith("/**") for g in globs):
@@ -168,6 +173,50 @@ def npm_package(path: Path, files: list[str]) -> Modules | None:
     name = str(data["name"]).rsplit("/", 1)[-1]
     more = tuple(g for g in dict.fromkeys(globs) if g != folders[0])
     return [Declared(folders[0].removesuffix("/**"), name, more)], "the npm package (package.json)"
+
+
+def _bins(data: dict[str, Any]) -> list[str]:
+    """The files a package.json's ``bin`` names (a path, or a map of commands to paths)."""
+    bins = data.get("bin")
+    if isinstance(bins, str):
+        return [bins]
+    return [v for v in bins.values() if isinstance(v, str)] if isinstance(bins, dict) else []
+
+
+# A line or block comment and a trailing comma, which tsconfig.json allows (JSON with comments).
+_JSONC_NOISE = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
+
+
+def _jsonc(text: str) -> object:
+    """``text`` read as JSON with comments and trailing commas; None when it is no JSON."""
+    try:
+        return json.loads(_JSONC_NOISE.sub(lambda m: m[1] or "", text))
+    except ValueError:
+        return None
+
+
+def _compiled_sources(path: Path, files: list[str], published: list[str]) -> list[str]:
+    """The folders the root tsconfig.json compiles (its ``rootDir``, else the folders of its
+    ``include``) when the package publishes its ``outDir``, which the clone does not hold:
+    tsc's output is the package's code, its source the folders it read."""
+    config = _jsonc(show(path, "tsconfig.json") or "") if "tsconfig.json" in files else None
+    if not isinstance(config, dict) or not isinstance(config.get("compilerOptions"), dict):
+        return []
+    options: dict[str, Any] = config["compilerOptions"]
+    out = options.get("outDir")
+    if not isinstance(out, str) or not (out := out.strip().removeprefix("./").rstrip("/")):
+        return []
+    named = (p.strip().removeprefix("./").rstrip("/") for p in published)
+    if tracks_folder(out, files) or not any(p == out or p.startswith(f"{out}/") for p in named):
+        return []
+    root = options.get("rootDir")
+    read = [root] if isinstance(root, str) else string_list(config.get("include"))
+    folders = (re.split(r"[*?\[{]", r.strip().removeprefix("./"), maxsplit=1)[0] for r in read)
+    return [
+        f
+        for f in dict.fromkeys(f.rstrip("/") for f in folders)
+        if f and f != out and tracks_folder(f, files) and _script_kept(f)
+    ]
 
 
 def _package_json(path: Path, files: list[str], named: bool = True) -> dict[str, Any] | None:

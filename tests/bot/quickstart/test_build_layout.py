@@ -1227,6 +1227,47 @@ def test_a_package_that_publishes_only_declarations_is_its_typescript_source(
     assert owner["srcts/src/shiny/index.ts"] == owner["srcts/extras/showcase.ts"] == "shiny"
 
 
+def test_a_package_publishing_tscs_output_beside_a_template_is_its_source_too(
+    tmp_path: Path,
+) -> None:
+    """A CLI whose ``files`` publish tsc's ``outDir`` (``build/``, not in the clone) beside a
+    template app it copies (ignite's ``boilerplate/``) is the folders tsconfig.json compiles
+    (``src/``) as well as the template; its tests stay in none."""
+    plan, owner = _plan(
+        tmp_path / "ignite",
+        {
+            "package.json": '{"name": "ignite-cli", "bin": {"ignite": "bin/ignite"}, '
+            '"files": ["boilerplate", "build", "bin", "README.md"]}',
+            "tsconfig.json": '{\n  // the CLI\n  "compilerOptions": {"outDir": "./build",},\n'
+            '  "include": ["./src"], "exclude": ["./boilerplate"]\n}\n',
+            "bin/ignite": "#!/usr/bin/env node\nrequire('../build/cli')\n",
+            "src/cli.ts": "export const run = () => 1;\n",
+            "src/commands/new.ts": "export const name = 'new';\n",
+            "boilerplate/app/app.tsx": "export const App = () => null;\n",
+            "boilerplate/app/screens/Welcome.tsx": "export const Welcome = () => null;\n",
+            "test/new.test.ts": "test('new', () => {});\n",
+        },
+    )
+    assert [key for key, _ in plan.services] == ["ignite-cli"]
+    assert owner["src/commands/new.ts"] == owner["boilerplate/app/app.tsx"] == "ignite-cli"
+    assert owner["test/new.test.ts"] == "-"
+
+
+def test_a_tsconfig_out_dir_the_clone_holds_adds_nothing(tmp_path: Path) -> None:
+    """A package publishing a folder the clone holds, whatever tsconfig.json writes into it, is
+    that folder alone: only an ``outDir`` that is no file of the clone is tsc's output."""
+    plan, _ = _plan(
+        tmp_path / "lib",
+        {
+            "package.json": '{"name": "lib", "files": ["lib"]}',
+            "tsconfig.json": '{"compilerOptions": {"outDir": "lib"}, "include": ["tools"]}',
+            "lib/index.js": "module.exports = 1;\n",
+            "tools/gen.ts": "export const gen = 1;\n",
+        },
+    )
+    assert plan.services == (("lib", "lib/**"),)
+
+
 def test_an_ansible_collection_is_one_service_named_as_galaxy_publishes_it(
     tmp_path: Path,
 ) -> None:
