@@ -1,6 +1,6 @@
 """The code modules the build files of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R and Zig declare, a repository's Helm charts, an Ansible collection, a Puppet
-module and a Chef cookbook, read at HEAD.
+OCaml, Julia, R, Zig and PlatformIO declare, a repository's Helm charts, an Ansible collection,
+a Puppet module and a Chef cookbook, read at HEAD.
 
 Each reader answers the modules its build file at the root declares, with the folders their
 code sits in (a Mix project's ``lib/``, a Swift target's ``Sources/<target>``, an R package's
@@ -14,6 +14,7 @@ and hpack in ``bot.quickstart.haskell_builds``, and the steps every reader share
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 import tomllib
@@ -276,6 +277,39 @@ def _zig(path: Path, files: list[str]) -> Modules | None:
     return ([module], "the Zig build (build.zig)") if module else None
 
 
+def _platformio(path: Path, files: list[str]) -> Modules | None:
+    """A PlatformIO project (a root ``platformio.ini``): one firmware of its source, include and
+    library folders (``src_dir``, ``include_dir``, ``lib_dir`` under ``[platformio]``, else
+    ``src/``, ``include/``, ``lib/``), its custom boards and the folders of the board
+    configurations it reads (``extra_configs``: meshtastic's ``variants/``), with the file
+    itself; its ``extra_scripts`` are build helpers, in no service."""
+    if "platformio.ini" not in files:
+        return None
+    config = configparser.ConfigParser(
+        interpolation=None, strict=False, inline_comment_prefixes=(";", "#")
+    )
+    try:
+        config.read_string(show(path, "platformio.ini") or "")
+    except configparser.Error:
+        return None
+    project = config["platformio"] if config.has_section("platformio") else {}
+    folders = [
+        project.get(key, default).strip().removeprefix("./").rstrip("/")
+        for key, default in (("src_dir", "src"), ("include_dir", "include"), ("lib_dir", "lib"))
+    ]
+    folders.append(project.get("boards_dir", "boards").strip().removeprefix("./").rstrip("/"))
+    # The board configurations it reads in (``variants/*/platformio.ini``): their folders hold
+    # each board's pins and headers, which the firmware compiles for that board.
+    folders += [
+        glob.strip().removeprefix("./").split("/", 1)[0]
+        for glob in project.get("extra_configs", "").splitlines()
+        if "/" in glob.strip()
+    ]
+    module = declared_module("", list(dict.fromkeys(f for f in folders if f)), None, files)
+    module = with_build_files(module, ["platformio.ini"], files)
+    return ([module], "the PlatformIO project (platformio.ini)") if module else None
+
+
 def _helm(path: Path, files: list[str]) -> Modules | None:
     """A repository of Helm charts: each chart (a ``Chart.yaml``) in a top-level folder or one
     level under it (``charts/<chart>/``) is a module named by the chart's ``name``, two charts
@@ -359,7 +393,7 @@ def _chef_cookbook(path: Path, files: list[str]) -> Modules | None:
 # In the order tried: a clone with two of these builds is read as the first.
 LANGUAGE_READERS: tuple[Callable[[Path, list[str]], Modules | None], ...] = (
     mix_projects, rebar_applications, _sbt, cabal_packages, _swift, _dart, _clojure, _dune,
-    _julia, _r, _zig, _helm, _ansible_collection, _puppet_module, _chef_cookbook,
+    _julia, _r, _zig, _platformio, _helm, _ansible_collection, _puppet_module, _chef_cookbook,
 )  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Services drafted from the builds of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R and Zig, from Helm charts, a Puppet module and a Chef cookbook, on small clones:
-each file's service as the drafted riskbrief.toml reads it, tests, docs and build output in
-none."""
+OCaml, Julia, R, Zig and PlatformIO, from Helm charts, a Puppet module and a Chef cookbook, on
+small clones: each file's service as the drafted riskbrief.toml reads it, tests, docs and build
+output in none."""
 
 from __future__ import annotations
 
@@ -545,6 +545,60 @@ def test_a_puppet_module_is_one_service_named_as_the_forge_publishes_it(tmp_path
         assert owner[path] == "puppetlabs-apache", path
     assert owner["spec/defines/vhost_spec.rb"] == "-"
     assert owner["examples/vhost.pp"] == "-"
+
+
+def test_a_platformio_project_is_one_firmware_of_its_sources_and_boards(tmp_path: Path) -> None:
+    """A root platformio.ini is one service of ``src/``, its boards and the folders of the
+    board configurations it reads (``variants/``), with the file itself; its build scripts,
+    monitor filters and tests are in none."""
+    plan, owner = _plan(
+        tmp_path / "firmware",
+        {
+            "platformio.ini": "; PlatformIO Project Configuration File\n[platformio]\n"
+            "default_envs = heltec-v3\nextra_configs =\n\tvariants/*/*.ini\n"
+            "\tvariants/*/*/platformio.ini\n\n[env]\nextra_scripts =\n"
+            "\tpre:bin/platformio-pre.py\n\textra_scripts/esp32_extra.py\n",
+            "src/main.cpp": "int main() { return 0; }\n",
+            "src/mesh/Router.cpp": "void route() {}\n",
+            "variants/esp32/heltec_v3/variant.h": "#define LED 35\n",
+            "variants/esp32/heltec_v3/platformio.ini": "[env:heltec-v3]\nboard = heltec\n",
+            "boards/heltec.json": '{"name": "heltec"}\n',
+            "extra_scripts/esp32_extra.py": "Import('env')\n",
+            "bin/platformio-pre.py": "Import('env')\n",
+            "monitor/filter_exception_decoder.py": "class Filter: pass\n",
+            "test/test_mesh/test_main.cpp": "void test() {}\n",
+        },
+    )
+    assert plan.found_by == "the PlatformIO project (platformio.ini)"
+    assert [key for key, _ in plan.services] == ["firmware"]
+    for path in (
+        "src/mesh/Router.cpp",
+        "variants/esp32/heltec_v3/variant.h",
+        "boards/heltec.json",
+        "platformio.ini",
+    ):
+        assert owner[path] == "firmware", path
+    for path in (
+        "extra_scripts/esp32_extra.py",
+        "bin/platformio-pre.py",
+        "monitor/filter_exception_decoder.py",
+        "test/test_mesh/test_main.cpp",
+    ):
+        assert owner[path] == "-", path
+
+
+def test_a_platformio_src_dir_names_the_firmwares_code(tmp_path: Path) -> None:
+    """``src_dir`` under ``[platformio]`` (Marlin's ``Marlin/``) is the firmware's code."""
+    plan, owner = _plan(
+        tmp_path / "marlin",
+        {
+            "platformio.ini": "[platformio]\nsrc_dir = Marlin\nboards_dir = buildroot/boards\n",
+            "Marlin/src/MarlinCore.cpp": "void setup() {}\n",
+            "Marlin/Configuration.h": "#define X 1\n",
+        },
+    )
+    assert [key for key, _ in plan.services] == ["marlin"]
+    assert owner["Marlin/src/MarlinCore.cpp"] == owner["platformio.ini"] == "marlin"
 
 
 def test_a_chef_cookbook_is_one_service_named_by_its_metadata(tmp_path: Path) -> None:
