@@ -90,7 +90,8 @@ __all__ = [
 # local clone's paths a package.json build or clean script deletes whole (``rimraf material``)
 # are generated: mkdocs-material's every source edit was sized twice, once in its build's copy.
 # 23: TeX, BibTeX and Roff documents are no code (a LaTeX book's chapters were sized as code,
-# most of its high changes); Homebrew Bundle's Brewfile and Danger's Dangerfile are no code.
+# most of its high changes); Homebrew Bundle's Brewfile and Danger's Dangerfile are no code; a
+# crate's ``[dev-dependencies]`` edited alone (for any target) is no dependency change.
 SCORER_VERSION = "23"
 
 

@@ -4,7 +4,8 @@
 their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` table, a
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
 deploy (``pipenv install --deploy``) does not install, and a published npm package's
-``devDependencies`` and lock file are not installed for its users; a package's own version (a
+``devDependencies`` and lock file are not installed for its users, nor a crate's
+``[dev-dependencies]`` ever compiled into what it ships; a package's own version (a
 release's bump in ``package.json``, ``Cargo.toml`` or ``pyproject.toml``) installs nothing
 new; a Maven ``pom.xml`` describes
 the project (its version, modules, SCM tag) beside what it depends on, and a .NET project its
@@ -87,6 +88,20 @@ def _cargo(text: str) -> object:
     document: dict[str, Any] = tomllib.loads(text)
     document.pop("lints", None)
     document.pop("badges", None)
+    # A crate's dev-dependencies build its tests, examples and benchmarks only: no crate that
+    # depends on it and no binary it builds ever compiles them (tokio's tracing tests).
+    document.pop("dev-dependencies", None)
+    document.pop("dev_dependencies", None)
+    targets = document.get("target")
+    if isinstance(targets, dict):
+        for key, table in list(targets.items()):
+            if isinstance(table, dict):
+                table.pop("dev-dependencies", None)
+                table.pop("dev_dependencies", None)
+                if not table:
+                    del targets[key]
+        if not targets:
+            del document["target"]
     package = document.get("package")
     if isinstance(package, dict):
         document["package"] = {k: v for k, v in package.items() if k not in _CARGO_METADATA}

@@ -50,6 +50,28 @@ def test_tool_tables_are_not_declarations() -> None:
     )
 
 
+def test_a_crates_dev_dependencies_are_no_declaration() -> None:
+    """A Cargo.toml's ``[dev-dependencies]``, for every target too, build only the crate's
+    tests, examples and benchmarks (tokio's ``tracing-mock`` for its tracing tests): no
+    dependency change; its ``[dependencies]``, for a target too, are."""
+    cargo = (
+        '[package]\nname = "tokio"\n\n[dependencies]\nbytes = "1"\n\n'
+        "[target.'cfg(unix)'.dependencies]\nlibc = \"0.2\"\n"
+    )
+    tests = (
+        cargo + '\n[dev-dependencies]\nproptest = "1"\n\n'
+        "[target.'cfg(tokio_unstable)'.dev-dependencies]\ntracing-mock = \"0.1\"\n"
+    )
+    assert declarations("tokio/Cargo.toml", cargo) == declarations("tokio/Cargo.toml", tests)
+    plain = '[package]\nname = "a"\n'
+    assert declarations("Cargo.toml", plain) == declarations(
+        "Cargo.toml", plain + "[target.'cfg(loom)'.dev-dependencies]\nloom = \"0.7\"\n"
+    )
+    assert declarations("tokio/Cargo.toml", cargo) != declarations(
+        "tokio/Cargo.toml", cargo.replace('libc = "0.2"', 'libc = "0.3"')
+    )
+
+
 def test_a_release_s_own_version_bump_is_no_declaration() -> None:
     """A package's own version in package.json, Cargo.toml or pyproject.toml (Poetry's too) is
     what a release bumps (OpenZeppelin's "Release v2.1.3") and installs nothing new; the
