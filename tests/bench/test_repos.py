@@ -930,7 +930,7 @@ def test_the_command_runs_a_repository_in_a_spawned_worker_with_linguist_loaded(
 _LISTS = (
     "list.toml", "fresh.toml", "unseen.toml", "unread.toml", "drawn.toml",
     "sixth.toml", "seventh.toml", "eighth.toml", "ninth.toml", "tenth.toml", "eleventh.toml",
-    "twelfth.toml", "thirteenth.toml", "fourteenth.toml",
+    "twelfth.toml", "thirteenth.toml", "fourteenth.toml", "fifteenth.toml",
 )  # fmt: skip
 
 
