@@ -1,6 +1,6 @@
 """The code modules the build files of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R, Zig and PlatformIO declare, a repository's Helm charts, an Ansible collection,
-a Puppet module and a Chef cookbook, read at HEAD.
+OCaml, Julia, R, Zig, D (dub) and PlatformIO declare, a repository's Helm charts, an Ansible
+collection, a Puppet module and a Chef cookbook, read at HEAD.
 
 Each reader answers the modules its build file at the root declares, with the folders their
 code sits in (a Mix project's ``lib/``, a Swift target's ``Sources/<target>``, an R package's
@@ -68,6 +68,10 @@ _CHEF_CODE = [
     "recipes", "resources", "providers", "libraries", "attributes", "definitions", "templates",
     "files", "ohai",
 ]  # fmt: skip
+# A dub package's name and source folders in its dub.sdl: ``name "dub"``, ``sourcePaths "src"``
+# (an SDLang tag at the top level, not a configuration's or subpackage's, which are indented).
+_DUB_NAME = re.compile(r'^name\s+"([^"]+)"', re.MULTILINE)
+_DUB_PATHS = re.compile(r"^sourcePaths\s+(.+)$", re.MULTILINE)
 _ZIG_NAME = re.compile(r"\.name\s*=\s*(?:\"([^\"]+)\"|\.@?\"?([\w-]+))")
 
 
@@ -277,6 +281,31 @@ def _zig(path: Path, files: list[str]) -> Modules | None:
     return ([module], "the Zig build (build.zig)") if module else None
 
 
+def _dub(path: Path, files: list[str]) -> Modules | None:
+    """A D package (a root ``dub.json`` or ``dub.sdl``): one module named by its ``name``, of
+    its ``sourcePaths`` (dub's own defaults, ``source/`` and ``src/``, when it names none),
+    with its recipe and ``dub.selections.json``."""
+    if "dub.json" in files:
+        try:
+            data = json.loads(show(path, "dub.json") or "")
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        name, paths, recipe = data.get("name"), string_list(data.get("sourcePaths")), "dub.json"
+    elif "dub.sdl" in files:
+        text = show(path, "dub.sdl") or ""
+        named = _DUB_NAME.search(text)
+        name, recipe = (named[1] if named else None), "dub.sdl"
+        paths = [p for line in _DUB_PATHS.findall(text) for p in re.findall(r'"([^"]+)"', line)]
+    else:
+        return None
+    folders = [p.strip().removeprefix("./").rstrip("/") for p in paths] or ["source", "src"]
+    module = declared_module("", folders, name if isinstance(name, str) else None, files)
+    module = with_build_files(module, ["dub.json", "dub.sdl", "dub.selections.json"], files)
+    return ([module], f"the dub package ({recipe})") if module else None
+
+
 def _platformio(path: Path, files: list[str]) -> Modules | None:
     """A PlatformIO project (a root ``platformio.ini``): one firmware of its source, include and
     library folders (``src_dir``, ``include_dir``, ``lib_dir`` under ``[platformio]``, else
@@ -393,7 +422,7 @@ def _chef_cookbook(path: Path, files: list[str]) -> Modules | None:
 # In the order tried: a clone with two of these builds is read as the first.
 LANGUAGE_READERS: tuple[Callable[[Path, list[str]], Modules | None], ...] = (
     mix_projects, rebar_applications, _sbt, cabal_packages, _swift, _dart, _clojure, _dune,
-    _julia, _r, _zig, _platformio, _helm, _ansible_collection, _puppet_module, _chef_cookbook,
+    _julia, _r, _zig, _dub, _platformio, _helm, _ansible_collection, _puppet_module, _chef_cookbook,
 )  # fmt: skip
 
 

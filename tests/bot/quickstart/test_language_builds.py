@@ -1,7 +1,7 @@
 """Services drafted from the builds of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R, Zig and PlatformIO, from Helm charts, a Puppet module and a Chef cookbook, on
-small clones: each file's service as the drafted riskbrief.toml reads it, tests, docs and build
-output in none."""
+OCaml, Julia, R, Zig, D (dub) and PlatformIO, from Helm charts, a Puppet module and a Chef
+cookbook, on small clones: each file's service as the drafted riskbrief.toml reads it, tests,
+docs and build output in none."""
 
 from __future__ import annotations
 
@@ -545,6 +545,44 @@ def test_a_puppet_module_is_one_service_named_as_the_forge_publishes_it(tmp_path
         assert owner[path] == "puppetlabs-apache", path
     assert owner["spec/defines/vhost_spec.rb"] == "-"
     assert owner["examples/vhost.pp"] == "-"
+
+
+def test_a_dub_package_is_one_service_named_by_its_recipe(tmp_path: Path) -> None:
+    """A root dub.sdl is one service named by its ``name``, of dub's default ``source/``, with
+    the recipe and its selections; its tests, examples and build scripts are in none, and a
+    configuration's own settings (indented) name nothing."""
+    plan, owner = _plan(
+        tmp_path / "dub-clone",
+        {
+            "dub.sdl": 'name "dub"\ndescription "Package manager"\nconfiguration "library" {\n'
+            '\tname "ignored"\n}\n',
+            "dub.selections.json": '{"fileVersion": 1, "versions": {}}\n',
+            "source/app.d": "void main() {}\n",
+            "source/dub/package_.d": "module dub.package_;\n",
+            "test/issue-1.d": "void main() {}\n",
+            "examples/app/source/app.d": "void main() {}\n",
+            "build.d": "void main() {}\n",
+        },
+    )
+    assert plan.found_by == "the dub package (dub.sdl)"
+    assert [key for key, _ in plan.services] == ["dub"]
+    for path in ("source/dub/package_.d", "dub.sdl", "dub.selections.json"):
+        assert owner[path] == "dub", path
+    for path in ("test/issue-1.d", "examples/app/source/app.d"):
+        assert owner[path] == "-", path
+
+
+def test_a_dub_json_names_its_source_paths(tmp_path: Path) -> None:
+    """A root dub.json's ``sourcePaths`` are the package's code, named by its ``name``."""
+    plan, owner = _plan(
+        tmp_path / "vibe",
+        {
+            "dub.json": '{"name": "vibe-core", "sourcePaths": ["lib"]}',
+            "lib/vibe/core/task.d": "module vibe.core.task;\n",
+        },
+    )
+    assert [key for key, _ in plan.services] == ["vibe-core"]
+    assert owner["lib/vibe/core/task.d"] == owner["dub.json"] == "vibe-core"
 
 
 def test_a_platformio_project_is_one_firmware_of_its_sources_and_boards(tmp_path: Path) -> None:
