@@ -6,7 +6,10 @@ says ``material/`` is the build's output, committed or not: every change of the 
 twice, once by hand and once by the build. Only scripts named for building or cleaning are read
 (``build``, ``prebuild``, ``build:all``, ``clean``), only literal paths inside the package
 (no wildcard, no variable, nothing above it, not ``node_modules``), and the deletion must be
-whole (``rimraf``, ``del``/``del-cli``, ``rm -r``/``-rf``, ``shx rm -rf``).
+whole (``rimraf``, ``del``/``del-cli``, ``rm -r``/``-rf``, ``shx rm -rf``). A shell script at
+the clone's root named for building or cleaning (``build.sh``: prometheus-operator/kube-prometheus
+starts with ``rm -rf manifests`` and writes every manifest anew from its Jsonnet) is read the
+same way, line by line.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import json
 import re
 from collections.abc import Collection
 
-__all__ = ["cleaned_paths", "in_cleaned"]
+__all__ = ["cleaned_paths", "in_cleaned", "is_build_script", "script_cleaned_paths"]
 
 # A deletion command and its arguments, up to the next ``&&``, ``||``, ``;`` or ``|``.
 _DELETE = re.compile(
@@ -56,6 +59,33 @@ def cleaned_paths(package_json: str, folder: str = "") -> tuple[str, ...]:
             for argument in deletion.group(1).split():
                 if (path := _literal(argument)) is not None:
                     found[f"{folder}/{path}" if folder else path] = None
+    return tuple(found)
+
+
+# A shell script at the root named for building or cleaning: ``build.sh``, ``clean.sh``,
+# ``build-all.sh``.
+_BUILD_SCRIPT = re.compile(r"(?:build|clean)[\w.-]*\.sh", re.IGNORECASE)
+
+
+def is_build_script(path: str) -> bool:
+    """Whether ``path`` is a shell script at the clone's root named for building or cleaning."""
+    return "/" not in path and _BUILD_SCRIPT.fullmatch(path) is not None
+
+
+def script_cleaned_paths(script: str) -> tuple[str, ...]:
+    """The paths (from the clone's root, where the script runs) that a shell build or clean
+    script deletes whole, line by line; comments are none."""
+    found: dict[str, None] = {}
+    for line in script.splitlines():
+        line = line.strip()
+        if line.startswith("#"):
+            continue
+        for deletion in _DELETE.finditer(line):
+            for argument in deletion.group(1).split():
+                if argument.startswith("#"):
+                    break
+                if (path := _literal(argument)) is not None:
+                    found[path] = None
     return tuple(found)
 
 

@@ -91,7 +91,8 @@ __all__ = [
 # are generated: mkdocs-material's every source edit was sized twice, once in its build's copy.
 # 23: TeX, BibTeX and Roff documents are no code (a LaTeX book's chapters were sized as code,
 # most of its high changes); Homebrew Bundle's Brewfile and Danger's Dangerfile are no code; a
-# crate's ``[dev-dependencies]`` edited alone (for any target) is no dependency change.
+# crate's ``[dev-dependencies]`` edited alone (for any target) is no dependency change; what a
+# local clone's root ``build.sh`` deletes whole is generated (kube-prometheus's ``manifests/``).
 SCORER_VERSION = "23"
 
 

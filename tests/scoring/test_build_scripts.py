@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from scoring.build_scripts import cleaned_paths, in_cleaned
+from scoring.build_scripts import cleaned_paths, in_cleaned, is_build_script, script_cleaned_paths
 
 
 def _package(**scripts: str) -> str:
@@ -48,3 +48,30 @@ def test_a_path_is_cleaned_inside_a_cleaned_folder_only() -> None:
     assert in_cleaned("material/x.py", ("material",))
     assert in_cleaned("material", ("material",))
     assert not in_cleaned("materials/x.py", ("material",))
+
+
+def test_a_root_shell_build_script_s_deletions_are_read_line_by_line() -> None:
+    """kube-prometheus's ``build.sh`` deletes ``manifests`` whole before writing it from Jsonnet:
+    its output; a comment, a variable, a pattern and a deletion of a file's glob name none."""
+    script = (
+        "#!/usr/bin/env bash\n"
+        "# rm -rf docs\n"
+        "set -e\n"
+        "rm -rf manifests\n"
+        "mkdir -p manifests/setup\n"
+        'rm -rf "$TMP" tmp/*.json\n'
+        "[ -d out ] && rm -r ./out/ # the old output\n"
+        'find manifests -type f ! -name "*.yaml" -delete\n'
+    )
+    assert script_cleaned_paths(script) == ("manifests", "out")
+
+
+def test_only_a_root_shell_script_named_for_building_or_cleaning_is_read() -> None:
+    """``build.sh``, ``clean.sh`` and ``build-all.sh`` at the root are build scripts; one in a
+    folder (run from anywhere) or named for anything else is not."""
+    assert is_build_script("build.sh")
+    assert is_build_script("Clean.sh")
+    assert is_build_script("build-all.sh")
+    assert not is_build_script("scripts/build.sh")
+    assert not is_build_script("rebuild.sh")
+    assert not is_build_script("build.py")

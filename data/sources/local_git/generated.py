@@ -47,7 +47,12 @@ from data.sources.local_git.data_files import DataFiles
 from data.sources.local_git.file_lengths import FileLengths
 from data.sources.local_git.git_command import read_blobs
 from data.sources.local_git.gitlog import run_git
-from scoring.build_scripts import cleaned_paths, in_cleaned
+from scoring.build_scripts import (
+    cleaned_paths,
+    in_cleaned,
+    is_build_script,
+    script_cleaned_paths,
+)
 from scoring.change_files import is_generated_name
 from scoring.facts import Marked
 from scoring.linguist import content_generated
@@ -174,19 +179,25 @@ def attribute_rules(files: dict[str, str]) -> list[_Rule]:
 
 
 def _cleaned(path: Path, rev: str, names: list[str]) -> tuple[str, ...]:
-    """The paths the build or clean scripts of ``rev``'s package.json files delete whole
-    (``scoring.build_scripts``), read in one ``git cat-file``."""
+    """The paths the build or clean scripts of ``rev``'s package.json files and of its root
+    shell build scripts delete whole (``scoring.build_scripts``), read in one ``git cat-file``."""
     manifests = [
         n for n in names
         if n.rpartition("/")[2] == "package.json" and "node_modules/" not in n
     ]  # fmt: skip
-    blobs = read_blobs(path, [f"{rev}:{n}" for n in manifests]) if manifests else []
-    return tuple(
-        p
-        for name, blob in zip(manifests, blobs, strict=True)
-        if blob is not None
-        for p in cleaned_paths(blob.decode("utf-8", "replace"), name.rpartition("/")[0])
-    )
+    scripts = [n for n in names if is_build_script(n)]
+    read = [*manifests, *scripts]
+    blobs = read_blobs(path, [f"{rev}:{n}" for n in read]) if read else []
+    found: list[str] = []
+    for name, blob in zip(read, blobs, strict=True):
+        if blob is None:
+            continue
+        text = blob.decode("utf-8", "replace")
+        if name in scripts:
+            found += script_cleaned_paths(text)
+        else:
+            found += cleaned_paths(text, name.rpartition("/")[0])
+    return tuple(found)
 
 
 class GeneratedFiles:

@@ -309,3 +309,24 @@ def test_what_a_packages_build_script_deletes_is_generated(engine: Engine, tmp_p
     assert marks["packages/ui/lib/index.js"] == {True}
     assert marks["src/plugins/blog.py"] == {False}
     assert marks["packages/ui/src/index.ts"] == {False}
+
+
+def test_what_a_root_build_script_deletes_is_generated(engine: Engine, tmp_path: Path) -> None:
+    """A folder the root ``build.sh`` deletes before writing it anew (kube-prometheus's
+    ``rm -rf manifests``, then Jsonnet renders every manifest) is the build's output: each
+    manifest stored generated, the Jsonnet source hand-written."""
+    repo = GitRepo(tmp_path / "svc")
+    repo.commit(
+        {
+            "build.sh": "#!/usr/bin/env bash\nset -e\nrm -rf manifests\n"
+            "jsonnet -J vendor -m manifests example.jsonnet\n",
+            "jsonnet/main.libsonnet": "{ replicas: 2 }\n",
+            "manifests/alertmanager.yaml": "kind: Alertmanager\nspec:\n  replicas: 2\n",
+        },
+        "Render the manifests",
+        T0,
+    )
+    sync_clone(engine, _org(repo))
+    marks = _stored(engine)
+    assert marks["manifests/alertmanager.yaml"] == {True}
+    assert marks["jsonnet/main.libsonnet"] == {False}
