@@ -72,20 +72,29 @@ def is_build_script(path: str) -> bool:
     return "/" not in path and _BUILD_SCRIPT.fullmatch(path) is not None
 
 
+# A change of directory: the script's later relative paths are no longer the clone's.
+_CD = re.compile(r"(?:^|&&|\|\||;)\s*(?:cd|pushd)\b")
+
+
 def script_cleaned_paths(script: str) -> tuple[str, ...]:
     """The paths (from the clone's root, where the script runs) that a shell build or clean
-    script deletes whole, line by line; comments are none."""
+    script deletes whole, line by line, until it changes directory; comments are none."""
     found: dict[str, None] = {}
     for line in script.splitlines():
         line = line.strip()
         if line.startswith("#"):
             continue
+        moved = _CD.search(line)
+        if moved is not None:
+            line = line[: moved.start()]
         for deletion in _DELETE.finditer(line):
             for argument in deletion.group(1).split():
                 if argument.startswith("#"):
                     break
                 if (path := _literal(argument)) is not None:
                     found[path] = None
+        if moved is not None:
+            break
     return tuple(found)
 
 

@@ -75,3 +75,11 @@ def test_only_a_root_shell_script_named_for_building_or_cleaning_is_read() -> No
     assert not is_build_script("scripts/build.sh")
     assert not is_build_script("rebuild.sh")
     assert not is_build_script("build.py")
+
+
+def test_a_shell_script_s_deletions_after_it_changes_directory_are_not_read() -> None:
+    """After ``cd web`` a relative path is the folder's, not the clone's: ``rm -rf src`` there
+    says nothing of the clone's ``src/``; what came before still counts."""
+    script = "rm -rf dist\ncd web && rm -rf build\nrm -rf src\n"
+    assert script_cleaned_paths(script) == ("dist",)
+    assert script_cleaned_paths("rm -rf out; pushd docs; rm -rf _build\n") == ("out",)
