@@ -9,27 +9,15 @@ from pathlib import Path
 import pytest
 
 from bot.quickstart.clone_files import index_paths
-from bot.quickstart.draft import ClonePlan, plan_clone, toml_for
+from bot.quickstart.draft import toml_for
 from data.config import parse_org_config
+from tests.bot.quickstart.plans import drafted as _plan
+from tests.bot.quickstart.plans import owners
 from tests.data.sources.gitrepo import GitRepo
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-
-
-def _plan(path: Path, files: dict[str, str | bytes | None]) -> tuple[ClonePlan, dict[str, str]]:
-    """The plan of a one-commit clone of ``files`` and each file's service ("-" for none)."""
-    repo = GitRepo(path)
-    repo.commit(files, "Start", T0)
-    return _owners(repo)
-
-
-def _owners(repo: GitRepo) -> tuple[ClonePlan, dict[str, str]]:
-    plan = plan_clone(repo.path)
-    org = parse_org_config(toml_for(plan, "UTC"))
-    names = repo.git("-c", "core.quotePath=false", "ls-files").splitlines()
-    return plan, {p: org.service_for_path(plan.repository, p) or "-" for p in names}
 
 
 def test_a_cargo_workspace_is_one_service_per_member_crate_named_by_its_package(
@@ -396,7 +384,7 @@ def test_a_folder_of_submodules_is_no_service_and_no_code_in_none(tmp_path: Path
     for name, sha in [("lib/forge-std", "1" * 40), ("lib/erc4626-tests", "2" * 40)]:
         repo.git("update-index", "--add", "--cacheinfo", f"160000,{sha},{name}")
     repo.commit({}, "Add the submodules", T0 + timedelta(days=1))
-    plan, owner = _owners(repo)
+    plan, owner = owners(repo)
     assert dict(plan.services) == {"contracts": "contracts/**"}
     assert owner["contracts/Token.sol"] == "contracts"
     assert index_paths(repo.path)[1] == ["lib/erc4626-tests", "lib/forge-std"]
@@ -945,7 +933,7 @@ def test_a_folder_the_service_was_moved_out_of_is_the_services_too(tmp_path: Pat
         "src layout",
         T0 + timedelta(days=2),
     )
-    plan, _owner = _owners(repo)
+    plan, _owner = owners(repo)
     assert plan.paths("flask") == ("src/flask/**", "flask/**", "!flask/testsuite/**")
 
 
@@ -970,10 +958,10 @@ def test_a_folder_moved_whole_into_a_code_folder_is_the_services_too(tmp_path: P
         "include/",
         T0 + timedelta(days=1),
     )
-    plan, _owner = _owners(repo)
+    plan, _owner = owners(repo)
     assert plan.paths("fmt") == ("include/**", "src/**", "fmt/**")
     repo.commit({"fmt": "include/fmt\n"}, "A file where the folder was", T0 + timedelta(days=2))
-    assert _owners(repo)[0].paths("fmt") == ("include/**", "src/**")
+    assert owners(repo)[0].paths("fmt") == ("include/**", "src/**")
 
 
 @pytest.mark.parametrize(
@@ -1026,7 +1014,7 @@ def test_a_maven_src_java_moved_into_src_main_java_is_the_services_too(tmp_path:
         },
         T0 + timedelta(days=1),
     )
-    plan, _owner = _owners(repo)
+    plan, _owner = owners(repo)
     org = parse_org_config(toml_for(plan, "UTC"))
     assert plan.paths("lib") == ("src/main/**", "src/java/**", "!src/java/**/examples/**")
     assert org.service_for_path(plan.repository, "src/java/org/acme/A.java") == "lib"
@@ -1060,7 +1048,7 @@ def test_a_header_moved_into_single_include_is_the_services_too(tmp_path: Path) 
         },
         T0 + timedelta(days=1),
     )
-    plan, _owner = _owners(repo)
+    plan, _owner = owners(repo)
     org = parse_org_config(toml_for(plan, "UTC"))
     owner = {p: org.service_for_path(plan.repository, p) for p in ("src/json.hpp", "json_fwd.hpp")}
     assert owner == {"src/json.hpp": "json", "json_fwd.hpp": "json"}
@@ -1107,7 +1095,7 @@ def test_an_old_layout_split_into_modules_goes_to_each_module_without_its_tests(
         "Modules",
         T0 + timedelta(days=2),
     )
-    plan, _owner = _owners(repo)
+    plan, _owner = owners(repo)
     org = parse_org_config(toml_for(plan, "UTC"))
     owner = {p: org.service_for_path(plan.repository, p) or "-" for p in old}
     assert owner == {
@@ -1128,7 +1116,7 @@ def test_a_folder_moved_twice_is_followed_to_the_service(tmp_path: Path) -> None
     repo.commit({"pkg/__init__.py": "", "pkg/app.py": "app = 1\n"}, "Start", T0)
     _moved(repo, {"pkg": "lib/pkg"}, T0 + timedelta(days=1))
     _moved(repo, {"lib/pkg": "src/pkg"}, T0 + timedelta(days=2))
-    plan, _owner = _owners(repo)
+    plan, _owner = owners(repo)
     assert plan.paths("pkg") == ("src/pkg/**", "lib/**", "pkg/**")
 
 
@@ -1160,7 +1148,7 @@ def test_docs_examples_and_tests_gone_from_head_are_out_of_the_services(tmp_path
     }
     go.commit({"go.mod": "module example.com/web\n", "web.go": "package web\n", **gone}, "A", T0)
     go.commit(dict.fromkeys(gone), "Docs and examples elsewhere", T0 + timedelta(days=1))
-    plan, _owner = _owners(go)
+    plan, _owner = owners(go)
     org = parse_org_config(toml_for(plan, "UTC"))
     assert org.service_for_path(plan.repository, "web.go") == "web"
     assert {p: org.service_for_path(plan.repository, p) for p in gone} == dict.fromkeys(gone)
@@ -1172,7 +1160,7 @@ def test_docs_examples_and_tests_gone_from_head_are_out_of_the_services(tmp_path
     manifest = '[package]\nname = "tool"\n'
     crate.commit({"Cargo.toml": manifest, "src/lib.rs": "pub fn f() {}\n", **old}, "A", T0)
     crate.commit(dict.fromkeys(old), "Moved out", T0 + timedelta(days=1))
-    plan, _owner = _owners(crate)
+    plan, _owner = owners(crate)
     org = parse_org_config(toml_for(plan, "UTC"))
     assert org.service_for_path(plan.repository, "src/lib.rs") == "tool"
     assert {p: org.service_for_path(plan.repository, p) for p in old} == dict.fromkeys(old)

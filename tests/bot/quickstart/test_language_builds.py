@@ -9,23 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.quickstart.draft import ClonePlan, plan_clone, toml_for
-from data.config import parse_org_config
-from tests.data.sources.gitrepo import GitRepo
+from tests.bot.quickstart.plans import drafted as _plan
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-
-
-def _plan(path: Path, files: dict[str, str | bytes | None]) -> tuple[ClonePlan, dict[str, str]]:
-    """The plan of a one-commit clone of ``files`` and each file's service ("-" for none)."""
-    repo = GitRepo(path)
-    repo.commit(files, "Start", T0)
-    plan = plan_clone(repo.path)
-    org = parse_org_config(toml_for(plan, "UTC"))
-    names = repo.git("-c", "core.quotePath=false", "ls-files").splitlines()
-    return plan, {p: org.service_for_path(plan.repository, p) or "-" for p in names}
 
 
 def test_a_mix_project_is_its_lib_and_a_nested_mix_project_its_own(tmp_path: Path) -> None:
