@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 __all__ = ["cleaned_paths", "in_cleaned", "is_build_script", "script_cleaned_paths"]
 
@@ -55,11 +55,19 @@ def cleaned_paths(package_json: str, folder: str = "") -> tuple[str, ...]:
     for name, command in scripts.items():
         if not isinstance(command, str) or not _SCRIPT_NAME.search(str(name)):
             continue
-        for deletion in _DELETE.finditer(command):
-            for argument in deletion.group(1).split():
-                if (path := _literal(argument)) is not None:
-                    found[f"{folder}/{path}" if folder else path] = None
+        for path in _deleted(command):
+            found[f"{folder}/{path}" if folder else path] = None
     return tuple(found)
+
+
+def _deleted(command: str) -> Iterator[str]:
+    """The literal paths a command line deletes whole (``_literal``), up to a comment."""
+    for deletion in _DELETE.finditer(command):
+        for argument in deletion.group(1).split():
+            if argument.startswith("#"):
+                return
+            if (path := _literal(argument)) is not None:
+                yield path
 
 
 # A shell script at the root named for building or cleaning: ``build.sh``, ``clean.sh``,
@@ -87,12 +95,7 @@ def script_cleaned_paths(script: str) -> tuple[str, ...]:
         moved = _CD.search(line)
         if moved is not None:
             line = line[: moved.start()]
-        for deletion in _DELETE.finditer(line):
-            for argument in deletion.group(1).split():
-                if argument.startswith("#"):
-                    break
-                if (path := _literal(argument)) is not None:
-                    found[path] = None
+        found.update(dict.fromkeys(_deleted(line)))
         if moved is not None:
             break
     return tuple(found)

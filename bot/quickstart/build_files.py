@@ -25,7 +25,7 @@ from bot.quickstart.service_names import NEVER_IN_SERVICE, kept
 from data.path_globs import glob_to_regex, in_globs
 from scoring.paths import path_kinds
 
-__all__ = ["Declared", "Modules", "jvm_js_go_python", "show"]
+__all__ = ["Declared", "Modules", "json_object", "jvm_js_go_python", "show"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +75,10 @@ _DENO_MANIFESTS = ("deno.json", "deno.jsonc", "jsr.json", "package.json")
 _NX_MANIFESTS = ("project.json", "package.json")
 
 
-def _json_object(text: str | None) -> dict[str, object] | None:
-    """A manifest's top-level object, or None. Deno's and JSR's files are JSONC (comments,
-    trailing commas), which json5 reads as it reads plain JSON; any other text is no object."""
+def json_object(text: str | None) -> dict[str, object] | None:
+    """A manifest's top-level object, or None. Deno's and JSR's files and tsconfig.json are JSONC
+    (comments, trailing commas), which json5 reads as it reads plain JSON; any other text is no
+    object."""
     if text is None:
         return None
     try:
@@ -99,9 +100,7 @@ def _packages(
     for folder in members:
         if not kept(folder):
             continue
-        data = next(
-            (d for m in manifests if (d := _json_object(show(path, f"{folder}/{m}")))), None
-        )
+        data = next((d for m in manifests if (d := json_object(show(path, f"{folder}/{m}")))), None)
         whole = str(data.get("name") or "") if data is not None else ""
         own = whole.rsplit("/", 1)[-1] or folder.rsplit("/", 1)[-1]
         name = own if own not in taken else whole.lstrip("@").replace("/", "-") or None
@@ -200,7 +199,7 @@ def _deno_workspace_globs(path: Path) -> list[str]:
     """Deno's ``workspace`` of the root deno.json (else deno.jsonc): a list of member
     folders or globs, or an object whose ``members`` is one."""
     for name in ("deno.json", "deno.jsonc"):
-        data = _json_object(show(path, name))
+        data = json_object(show(path, name))
         if data is None:
             continue
         spaces = data.get("workspace")

@@ -16,14 +16,13 @@ and hpack in ``bot.quickstart.haskell_builds``, and the steps every reader share
 from __future__ import annotations
 
 import configparser
-import json
 import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.quickstart.beam_builds import mix_projects, rebar_applications
-from bot.quickstart.build_files import Declared, Modules, show
+from bot.quickstart.build_files import Declared, Modules, json_object, show
 from bot.quickstart.config_packages import (
     ansible_collection,
     chef_cookbook,
@@ -277,11 +276,8 @@ def _dub(path: Path, files: list[str]) -> Modules | None:
     its ``sourcePaths`` (dub's own defaults, ``source/`` and ``src/``, when it names none),
     with its recipe and ``dub.selections.json``."""
     if "dub.json" in files:
-        try:
-            data = json.loads(show(path, "dub.json") or "")
-        except json.JSONDecodeError:
-            return None
-        if not isinstance(data, dict):
+        data = json_object(show(path, "dub.json"))
+        if data is None:
             return None
         name, paths, recipe = data.get("name"), string_list(data.get("sourcePaths")), "dub.json"
     elif "dub.sdl" in files:

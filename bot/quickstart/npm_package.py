@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bot.quickstart.build_files import Declared, Modules, show
+from bot.quickstart.build_files import Declared, Modules, json_object, show
 from bot.quickstart.build_output import is_build_output
 from bot.quickstart.declared_modules import string_list, tracks_folder
 from bot.quickstart.service_names import kept
@@ -183,26 +183,14 @@ def _bins(data: dict[str, Any]) -> list[str]:
     return [v for v in bins.values() if isinstance(v, str)] if isinstance(bins, dict) else []
 
 
-# A line or block comment and a trailing comma, which tsconfig.json allows (JSON with comments).
-_JSONC_NOISE = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.DOTALL)
-
-
-def _jsonc(text: str) -> object:
-    """``text`` read as JSON with comments and trailing commas; None when it is no JSON."""
-    try:
-        return json.loads(_JSONC_NOISE.sub(lambda m: m[1] or "", text))
-    except ValueError:
-        return None
-
-
 def _compiled_sources(path: Path, files: list[str], published: list[str]) -> list[str]:
     """The folders the root tsconfig.json compiles (its ``rootDir``, else the folders of its
     ``include``) when the package publishes its ``outDir``, which the clone does not hold:
     tsc's output is the package's code, its source the folders it read."""
-    config = _jsonc(show(path, "tsconfig.json") or "") if "tsconfig.json" in files else None
-    if not isinstance(config, dict) or not isinstance(config.get("compilerOptions"), dict):
+    config = json_object(show(path, "tsconfig.json")) if "tsconfig.json" in files else None
+    options = config.get("compilerOptions") if config is not None else None
+    if config is None or not isinstance(options, dict):
         return []
-    options: dict[str, Any] = config["compilerOptions"]
     out = options.get("outDir")
     if not isinstance(out, str) or not (out := out.strip().removeprefix("./").rstrip("/")):
         return []
