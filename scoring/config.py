@@ -93,7 +93,10 @@ __all__ = [
 # most of its high changes); Homebrew Bundle's Brewfile and Danger's Dangerfile are no code; a
 # crate's ``[dev-dependencies]`` edited alone (for any target) is no dependency change; what a
 # local clone's root ``build.sh`` deletes whole is generated (kube-prometheus's ``manifests/``).
-SCORER_VERSION = "23"
+# 24: a migration template a package publishes into its users' projects (a Laravel package's
+# ``create_permission_tables.php.stub``) is no schema migration (a permissions package's every
+# stub edit was critical); PHP CS Fixer's and Rector's settings are no code.
+SCORER_VERSION = "24"
 
 
 @dataclass(frozen=True, slots=True)

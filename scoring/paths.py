@@ -121,6 +121,8 @@ _NOT_CODE = re.compile(
     r"|markdownlint|jest|vitest|playwright|cypress|karma|mocha|ava|nyc|wdio|wallaby|stryker"
     r"|release|renovate|knip|syncpack|danger)\.conf(ig)?(\.[a-z]+)?"
     r"\.(js|cjs|mjs|ts|cts|mts|json|ya?ml)$"
+    # PHP CS Fixer's and Rector's settings, PHP to Linguist by name: a linter's, nothing ships.
+    r"|\.php[-_]cs(\.dist)?$|\.php-cs-fixer(\.dist)?\.php$|(?<=^/)rector\.php$"
     r"|[^/]*\.(txt|textile|org|pod|adoc|asciidoc|1|5|8|man)$)",
 )
 
@@ -128,6 +130,10 @@ _MIGRATION = re.compile(
     r"/(?:(migrations|db/migrate|db/migration|alembic/versions|liquibase)/"
     # ...but not the migration package's own files.
     r"(?!([^/]+/)*(__init__\.py|env\.py|script\.py\.mako|\.gitkeep|\.keep)$)"
+    # ...nor a template a tool writes migrations from, into its users' projects (a Laravel
+    # package's ``database/migrations/create_permission_tables.php.stub``): it migrates no
+    # database of this repository's, and no language's code is in it.
+    r"(?!([^/]+/)*[^/]+\.(stub|tmpl|template)$)"
     # ...nor a code-update tool's steps, a folder per release (Angular's and Nx's ``ng update``
     # schematics: ``migrations/13_0_0-beta/index.ts``, ``update-16-0-0/``) and their collection:
     # they rewrite a user's code, no database's schema.

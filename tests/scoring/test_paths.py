@@ -464,6 +464,50 @@ def test_a_brewfile_and_a_dangerfile_are_no_code(path: str, code: bool) -> None:
 @pytest.mark.parametrize(
     ("path", "code"),
     [
+        (".php_cs", False),
+        (".php_cs.dist", False),
+        (".php-cs-fixer.php", False),
+        (".php-cs-fixer.dist.php", False),
+        ("rector.php", False),
+        # Only the root's settings are Rector's: a class of that name below it is code.
+        ("src/Rules/rector.php", True),
+        ("src/Fixer/CsFixer.php", True),
+    ],
+)
+def test_php_linters_settings_are_no_code(path: str, code: bool) -> None:
+    """PHP CS Fixer's and Rector's settings are PHP to Linguist by their names, but a linter's
+    configuration, as an ``.eslintrc.js`` is: nothing ships."""
+    assert path_kinds(path).code is code
+
+
+@pytest.mark.parametrize(
+    ("path", "migration"),
+    [
+        ("database/migrations/create_permission_tables.php.stub", False),
+        ("resources/migrations/add_teams_fields.php.stub", False),
+        ("db/migrate/create_table.rb.tmpl", False),
+        ("migrations/0001_init.sql.template", False),
+        # The migrations an application runs are still migrations, in any language.
+        ("database/migrations/2014_10_12_000000_create_users_table.php", True),
+        ("migrations/0001_init.sql", True),
+    ],
+)
+def test_a_migration_template_is_no_migration(path: str, migration: bool) -> None:
+    """A template a package writes its users' migrations from (a Laravel package's
+    ``create_permission_tables.php.stub``) migrates no database of its own repository: no
+    migration gate (a permissions package's 33 stub edits were critical)."""
+    assert path_kinds(path).migration is migration
+
+
+def test_a_laravel_stub_is_no_code() -> None:
+    """A ``.php.stub`` is text a package copies into its users' projects, no language's code to
+    Linguist: a change of only a stub is never more than moderate risk."""
+    assert not path_kinds("database/migrations/create_permission_tables.php.stub").code
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
         ("changelog/index.html", False),
         ("changelogs/v2.html", False),
         # A package that writes changelogs is code wherever it sits below the top.
