@@ -109,6 +109,15 @@ def _cargo(text: str) -> object:
     if isinstance(workspace, dict):
         workspace.pop("lints", None)
         workspace.pop("metadata", None)
+        # Which crates a workspace holds is no dependency: a crate joins or leaves with its own
+        # files, which the change shows (axum's examples moved out of its members). Its shared
+        # ``[workspace.package]`` fields are its crates' metadata; ``[workspace.dependencies]``
+        # and the resolver stay.
+        for key in ("members", "exclude", "default-members"):
+            workspace.pop(key, None)
+        shared = workspace.get("package")
+        if isinstance(shared, dict):
+            workspace["package"] = {k: v for k, v in shared.items() if k not in _CARGO_METADATA}
     return document
 
 

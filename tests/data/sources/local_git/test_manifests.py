@@ -72,6 +72,28 @@ def test_a_crates_dev_dependencies_are_no_declaration() -> None:
     )
 
 
+def test_a_workspace_s_members_are_no_declaration() -> None:
+    """A Cargo workspace's ``members``, ``exclude`` and ``default-members`` say which crates it
+    holds, and ``[workspace.package]``'s version and metadata are its crates': no dependency
+    change (axum's examples leaving its members made an examples-only change high); its
+    ``[workspace.dependencies]`` are."""
+    root = (
+        '[workspace]\nmembers = ["axum", "axum-core"]\nresolver = "2"\n\n'
+        '[workspace.package]\nversion = "0.7.0"\nedition = "2021"\n\n'
+        '[workspace.dependencies]\ntokio = "1"\n'
+    )
+    moved = root.replace('"axum-core"]', '"axum-core", "examples/*"]\nexclude = ["examples/x"]')
+    bumped = root.replace('version = "0.7.0"', 'version = "0.8.0"')
+    assert declarations("Cargo.toml", root) == declarations("Cargo.toml", moved)
+    assert declarations("Cargo.toml", root) == declarations("Cargo.toml", bumped)
+    assert declarations("Cargo.toml", root) != declarations(
+        "Cargo.toml", root.replace('tokio = "1"', 'tokio = "2"')
+    )
+    assert declarations("Cargo.toml", root) != declarations(
+        "Cargo.toml", root.replace('edition = "2021"', 'edition = "2024"')
+    )
+
+
 def test_a_release_s_own_version_bump_is_no_declaration() -> None:
     """A package's own version in package.json, Cargo.toml or pyproject.toml (Poetry's too) is
     what a release bumps (OpenZeppelin's "Release v2.1.3") and installs nothing new; the
