@@ -37,6 +37,26 @@ def typed_code(path: str) -> bool:
         return "." not in path[path.rfind("/") + 1 :]
     if language in _DOCUMENT_MARKUP:
         return False
+    if type_of(language) is LanguageType.MARKUP and _renders_data(path):
+        return False
     return (
         type_of(language) in _CODE_TYPES and not is_configuration(path)
     ) or language in _SCHEMA_LANGUAGES
+
+
+def _renders_data(path: str) -> bool:
+    """Whether ``path`` is a template of a configuration or data file, by the name it renders:
+    a Concourse pipeline's ``nokogiri.yml.erb``, Ansible's ``nginx.conf.j2``, a Helm-like
+    ``values.yaml.tpl``. Linguist types the template's language (ERB, Jinja, Go templates,
+    Mustache) as markup, as it does an application's views (``show.html.erb``, which stay code);
+    what such a file renders is configuration, which Linguist types as data."""
+    cut = path.rfind(".")
+    inner = path[:cut]
+    if cut <= path.rfind("/") + 1 or "." not in inner[inner.rfind("/") + 1 :]:
+        return False
+    language = language_of(inner)
+    return (
+        language is not None
+        and type_of(language) is LanguageType.DATA
+        and language not in _SCHEMA_LANGUAGES
+    )

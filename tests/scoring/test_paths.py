@@ -464,6 +464,28 @@ def test_a_brewfile_and_a_dangerfile_are_no_code(path: str, code: bool) -> None:
 @pytest.mark.parametrize(
     ("path", "code"),
     [
+        ("concourse/nokogiri.yml.erb", False),
+        ("roles/web/templates/nginx.conf.j2", False),
+        ("config/app.json.tmpl", False),
+        ("chart/values.yaml.mustache", False),
+        # A template of a page, a script or a query is code, as the page is.
+        ("app/views/users/show.html.erb", True),
+        ("templates/index.html.j2", True),
+        ("app/assets/javascripts/init.js.erb", True),
+        ("db/query.sql.erb", True),
+    ],
+)
+def test_a_template_of_configuration_is_no_code(path: str, code: bool) -> None:
+    """A template is judged by the file it renders: Linguist types ERB, Jinja and Go templates as
+    markup, as it does an application's views, but a template of YAML, JSON or an nginx
+    configuration renders configuration (nokogiri's Concourse pipeline, ``nokogiri.yml.erb``,
+    was 4 of its high changes)."""
+    assert path_kinds(path).code is code
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
         (".php_cs", False),
         (".php_cs.dist", False),
         (".php-cs-fixer.php", False),
