@@ -95,9 +95,10 @@ __all__ = [
 # local clone's root ``build.sh`` deletes whole is generated (kube-prometheus's ``manifests/``).
 # 24: a migration template a package publishes into its users' projects (a Laravel package's
 # ``create_permission_tables.php.stub``) is no schema migration (a permissions package's every
-# stub edit was critical); PHP CS Fixer's and Rector's settings are no code; a Cargo workspace's
-# members and shared metadata are no dependency change; a template of configuration
-# (``pipeline.yml.erb``, ``nginx.conf.j2``) is no code, as the configuration it renders is not.
+# stub edit was critical); PHP CS Fixer's and Rector's settings are no code; a Cargo
+# workspace's members and shared metadata, and a pyproject's dependency groups, are no
+# dependency change; a template of configuration (``pipeline.yml.erb``, ``nginx.conf.j2``) is
+# no code, as the configuration it renders is not.
 SCORER_VERSION = "24"
 
 

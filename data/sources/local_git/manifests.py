@@ -57,12 +57,17 @@ _CARGO_METADATA = frozenset(
 
 def _pyproject(text: str) -> object:
     document = tomllib.loads(text)
+    # PEP 735's dependency groups are a checkout's development tools (tests, linters, docs, a
+    # benchmark runner), never part of what is built or installed (pydantic-core's codspeed).
+    document.pop("dependency-groups", None)
     tools = document.pop("tool", {})
     if isinstance(tools, dict):
         document["tool"] = {k: v for k, v in tools.items() if k in _BUILD_TOOLS}
         poetry = document["tool"].get("poetry")
         if isinstance(poetry, dict):
             poetry.pop("version", None)
+            # Poetry's development packages, as the dependency groups above.
+            poetry.pop("dev-dependencies", None)
     project = document.get("project")
     if isinstance(project, dict):
         project.pop("version", None)

@@ -72,6 +72,25 @@ def test_a_crates_dev_dependencies_are_no_declaration() -> None:
     )
 
 
+def test_a_pyprojects_dependency_groups_are_no_declaration() -> None:
+    """PEP 735's ``[dependency-groups]`` and Poetry's ``dev-dependencies`` are a checkout's
+    development tools, never built or installed (pydantic-core's codspeed group made a CI change
+    high); ``[project]``'s dependencies and optional dependencies are declarations."""
+    pyproject = (
+        '[project]\nname = "a"\ndependencies = ["typing-extensions"]\n\n'
+        '[project.optional-dependencies]\nemail = ["email-validator"]\n\n'
+        '[dependency-groups]\ntesting = ["pytest"]\n\n'
+        '[tool.poetry.dev-dependencies]\nblack = "*"\n'
+    )
+    grown = pyproject.replace('testing = ["pytest"]', 'testing = ["pytest"]\ncodspeed = ["x"]')
+    poetry = pyproject.replace('black = "*"', 'black = "*"\nruff = "*"')
+    assert declarations("pyproject.toml", pyproject) == declarations("pyproject.toml", grown)
+    assert declarations("pyproject.toml", pyproject) == declarations("pyproject.toml", poetry)
+    assert declarations("pyproject.toml", pyproject) != declarations(
+        "pyproject.toml", pyproject.replace('"email-validator"', '"dnspython"')
+    )
+
+
 def test_a_workspace_s_members_are_no_declaration() -> None:
     """A Cargo workspace's ``members``, ``exclude`` and ``default-members`` say which crates it
     holds, and ``[workspace.package]``'s version and metadata are its crates': no dependency
