@@ -175,8 +175,8 @@ def _composer(path: Path, files: list[str]) -> Modules | None:
 def _gem(path: Path, files: list[str]) -> Modules | None:
     """Every gemspec with a ``lib/`` beside it (a main gem at the root and sub-gems in their
     own folders), each one module named after its gem: its ``lib/``, and ``exe/`` or ``bin/``
-    when the gemspec ships them as executables. Gemspecs among tests, fixtures or vendored
-    code are none."""
+    when the gemspec ships them as executables; a Jekyll theme's gem has its theme folders
+    instead (``_jekyll_theme``). Gemspecs among tests, fixtures or vendored code are none."""
     specs = sorted(
         (f for f in files if f.endswith(".gemspec") and ("/" not in f or kept(_parent(f)))),
         key=lambda f: (f.count("/"), f),
@@ -186,6 +186,9 @@ def _gem(path: Path, files: list[str]) -> Modules | None:
     for spec in specs:
         inner = f"{_parent(spec)}/" if "/" in spec else ""
         if not _holds_files(f"{inner}lib", files):
+            if theme := _jekyll_theme(path, spec, inner, files):
+                found.append(theme)
+                read.append(spec)
             continue
         text = show(path, spec) or ""
         named = _GEM_NAME.search(text)
@@ -211,6 +214,25 @@ def _gem(path: Path, files: list[str]) -> Modules | None:
         return None
     kind = f"the gem ({read[0]})" if len(read) == 1 else f"the gems ({len(found)} gemspecs)"
     return found, kind
+
+
+# A Jekyll theme gem's folders: its layouts, includes and styles, which a site using the theme
+# renders (https://jekyllrb.com/docs/themes/), and the assets it ships beside them.
+_JEKYLL_THEME = ("_layouts", "_includes", "_sass", "assets")
+
+
+def _jekyll_theme(path: Path, spec: str, inner: str, files: list[str]) -> Declared | None:
+    """A gem with no ``lib/`` whose folders are a Jekyll theme's (``_layouts/`` with
+    ``_includes/`` or ``_sass/``): one module named after the gem, its theme folders that hold
+    files; the demo site beside them (posts, pages, ``_config.yml``) is none of it."""
+    held = [d for d in _JEKYLL_THEME if _holds_files(f"{inner}{d}", files)]
+    if "_layouts" not in held or not {"_includes", "_sass"} & set(held):
+        return None
+    named = _GEM_NAME.search(show(path, spec) or "")
+    name = named[1] if named else spec.rpartition("/")[2].removesuffix(".gemspec")
+    return Declared(
+        f"{inner}_layouts", name, tuple(f"{inner}{d}/**" for d in held if d != "_layouts")
+    )
 
 
 def _cmake(path: Path, files: list[str]) -> Modules | None:

@@ -1396,3 +1396,30 @@ def test_several_python_packages_leave_the_code_between_them_out(tmp_path: Path)
     )
     assert (owner["src/a/__init__.py"], owner["src/b/__init__.py"]) == ("a", "b")
     assert owner["setup.py"] == owner["src/_speedups.c"] == "-"
+
+
+def test_a_jekyll_theme_gem_is_its_theme_folders(tmp_path: Path) -> None:
+    """A gem with no ``lib/`` whose folders are a Jekyll theme's (jekyll/minima) is one service
+    named after the gem: its layouts, includes, styles and assets; the demo site's posts and
+    pages beside them are none of it."""
+    plan, owner = _plan(
+        tmp_path / "minima",
+        {
+            "minima.gemspec": 'Gem::Specification.new do |spec|\n  spec.name = "minima"\nend\n',
+            "_layouts/post.html": "<article>{{ content }}</article>\n",
+            "_includes/head.html": "<head></head>\n",
+            "_sass/minima.scss": "body { margin: 0; }\n",
+            "assets/main.scss": "@import 'minima';\n",
+            "_posts/2016-05-19-welcome.md": "# Welcome\n",
+            "index.md": "---\nlayout: home\n---\n",
+            "_config.yml": "title: minima\n",
+        },
+    )
+    assert plan.services == (("minima", "_layouts/**"),)
+    assert plan.found_by == "the gem (minima.gemspec)"
+    assert {p for p, k in owner.items() if k == "minima"} == {
+        "_layouts/post.html",
+        "_includes/head.html",
+        "_sass/minima.scss",
+        "assets/main.scss",
+    }
