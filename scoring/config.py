@@ -98,7 +98,8 @@ __all__ = [
 # stub edit was critical); PHP CS Fixer's and Rector's settings are no code; a Cargo
 # workspace's members and shared metadata, and a pyproject's dependency groups, are no
 # dependency change; a template of configuration (``pipeline.yml.erb``, ``nginx.conf.j2``) is
-# no code, as the configuration it renders is not.
+# no code, as the configuration it renders is not; ``tst/``, ``__test__/`` and Pester's
+# ``*.Tests.ps1`` are tests.
 SCORER_VERSION = "24"
 
 

@@ -72,7 +72,7 @@ __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 # Tests, fixtures, documentation (Maven 1's ``xdocs/`` too) and examples: never a risky
 # kind (manifests aside).
 _ASIDE = re.compile(
-    r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
+    r"/(?:(tests?|tst|spec|__tests?__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
     r"|_?examples?|_?samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox|website|_?site)/"
     r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$"
     # Storybook's stories (``Button.stories.tsx``): a component's examples, which no build ships.

@@ -19,7 +19,11 @@ __all__ = ["in_test_folder", "test_file_name"]
 # Test folders by name in any case (``Tests/``, ``src/test/java/``), Perl's and Raku's ``t/`` and
 # ``xt/`` too, whose ``*.t`` files ``prove`` runs; test file names by convention, where Java's and
 # C#'s ``FooTest.java`` needs its capital T so that ``Latest.java`` is not a test.
-_TEST_DIR = re.compile(r"/(tests?|specs?|__tests__|testing|e2e|cypress|integration[-_]tests?|x?t)/")
+# ``tst/`` is a test folder's short name (Pester's, many .NET repositories'); ``__test__/`` a
+# Jest-style one in the singular (actions/checkout's).
+_TEST_DIR = re.compile(
+    r"/(tests?|tst|specs?|__tests?__|testing|e2e|cypress|integration[-_]tests?|x?t)/"
+)
 # A folder is a test folder too when a word of its name is one of these (lower-cased), split at
 # "-", "_", "." and camelCase: ``Polly.Core.Tests``, ``jvmTest``, not ``latest``.
 _FOLDER_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -32,6 +36,8 @@ _TEST_WORD = re.compile(
 )
 _TEST_NAME = re.compile(
     r"^test_|_test\.|\.test\.|\.spec\.|\.cy\.|\.e2e\.|_spec\.rb$|\.t$"
+    # Pester's PowerShell tests, ``Mock.Tests.ps1``.
+    r"|\.Tests\.ps1$"
     r"|[a-z0-9]Tests?\.(java|kt|scala|groovy|cs)$|^Test[A-Z0-9][^/]*\.(java|kt|scala|groovy)$"
 )
 

@@ -257,8 +257,51 @@ def _cmake(path: Path, files: list[str]) -> Modules | None:
 
 
 def package_manifests(path: Path, files: list[str]) -> Modules | None:
-    """The modules a Cargo, .NET, Composer, RubyGems or Rack build at the root declares; None
-    when there is none."""
+    """The modules a Cargo, .NET, Composer, RubyGems or Rack build at the root declares, with
+    the PowerShell modules a clone's module manifests declare; None when there is none."""
+    return _with_powershell_modules(path, files, _built_modules(path, files))
+
+
+# A PowerShell module manifest declares the module's version (``ModuleVersion``); a ``.psd1``
+# without it is a data file (PSScriptAnalyzer's settings).
+_MODULE_VERSION = re.compile(r"\bModuleVersion\s*=", re.IGNORECASE)
+
+
+def _with_powershell_modules(path: Path, files: list[str], found: Modules | None) -> Modules | None:
+    """``found`` with each PowerShell module a ``.psd1`` module manifest declares: its folder,
+    named after the manifest (https://learn.microsoft.com/powershell/scripting/developer/module/
+    how-to-write-a-powershell-module-manifest). A module's scripts are its code wherever its
+    build puts them together, and a .NET project inside its folder builds the module's own
+    assembly (Pester's ``src/csharp/Pester``): part of it, not a service of its own."""
+    manifests = [
+        f
+        for f in files
+        if f.lower().endswith(".psd1")
+        and kept(_parent(f))
+        and _MODULE_VERSION.search(show(path, f) or "") is not None
+    ]
+    if not manifests:
+        return found
+    modules = [
+        Declared(_parent(f), f.rpartition("/")[2][: -len(".psd1")])
+        for f in sorted(manifests, key=lambda f: (f.count("/"), f))
+    ]
+    folders = [m.folder for m in modules]
+    built, kind = found if found else ([], "")
+    kept_built = [
+        m
+        for m in built
+        if not any(not f or m.folder == f or m.folder.startswith(f"{f}/") for f in folders)
+    ]
+    what = (
+        "the PowerShell module manifest" if len(modules) == 1 else "the PowerShell module manifests"
+    )
+    read = f"{what} (*.psd1)"
+    return [*modules, *kept_built], f"{kind} and {read}" if kept_built else read
+
+
+def _built_modules(path: Path, files: list[str]) -> Modules | None:
+    """The modules a Cargo, .NET, Composer, RubyGems or Rack build at the root declares."""
     tracked = set(files)
     if "Cargo.toml" in tracked and (found := _cargo(path, files)):
         return found

@@ -12,9 +12,9 @@ __all__ = ["DOCS", "NEVER_IN_SERVICE", "is_service_name", "is_test_module", "kep
 NEVER_IN_SERVICE = frozenset(
     {
         "doc", "docs", "documentation", "example", "examples", "_example", "_examples",
-        "sample", "samples", "_samples", "demo", "demos", "test", "tests", "__tests__",
-        "__mocks__", "__fixtures__", "testdata", "test-data", "test_data", "e2e", "site",
-        "website", "benches", "benchmarks",
+        "sample", "samples", "_samples", "demo", "demos", "test", "tests", "tst", "__tests__",
+        "__test__", "__mocks__", "__fixtures__", "testdata", "test-data", "test_data", "e2e",
+        "site", "website", "benches", "benchmarks",
         # Jasmine's and RSpec's test folders, as the scorer reads them (``scoring.paths``): an
         # Angular library's ``spec/helpers.ts`` is no code of the library.
         "spec", "specs",

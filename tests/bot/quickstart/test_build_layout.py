@@ -1423,3 +1423,49 @@ def test_a_jekyll_theme_gem_is_its_theme_folders(tmp_path: Path) -> None:
         "_sass/minima.scss",
         "assets/main.scss",
     }
+
+
+def test_a_powershell_module_is_its_manifest_s_folder_with_its_assembly(tmp_path: Path) -> None:
+    """A ``.psd1`` module manifest (with ``ModuleVersion``) declares a PowerShell module: its
+    folder, named after the manifest; the .NET project inside it builds the module's assembly
+    and is part of it (Pester's ``src/csharp/Pester``), with the module's own tests beside its
+    scripts; a settings ``.psd1`` without ``ModuleVersion`` and the ``tst/`` tests are in no
+    service."""
+    plan, owner = _plan(
+        tmp_path / "Pester",
+        {
+            "src/Pester.psd1": "@{\n  RootModule = 'Pester.psm1'\n  ModuleVersion = '6.1.0'\n}\n",
+            "src/Main.ps1": "function Invoke-Pester {}\n",
+            "src/functions/Mock.ps1": "function Mock {}\n",
+            "src/functions/Mock.Tests.ps1": "Describe 'Mock' {}\n",
+            "src/csharp/Pester/Pester.csproj": '<Project Sdk="Microsoft.NET.Sdk"></Project>\n',
+            "src/csharp/Pester/Tracing.cs": "namespace Pester { }\n",
+            "tst/Pester.RSpec.ts.ps1": "Describe 'RSpec' {}\n",
+            "PSScriptAnalyzerSettings.psd1": "@{ Severity = @('Error') }\n",
+        },
+    )
+    assert plan.services == (("pester", "src/**"),)
+    assert plan.found_by == "the PowerShell module manifest (*.psd1)"
+    assert {p for p, k in owner.items() if k == "pester"} == {
+        "src/Pester.psd1",
+        "src/Main.ps1",
+        "src/functions/Mock.ps1",
+        "src/functions/Mock.Tests.ps1",
+        "src/csharp/Pester/Pester.csproj",
+        "src/csharp/Pester/Tracing.cs",
+    }
+
+
+def test_a_dotnet_project_beside_a_powershell_module_stays_its_own(tmp_path: Path) -> None:
+    """A .NET project outside every PowerShell module's folder is still a service of its own,
+    beside the module."""
+    plan, _ = _plan(
+        tmp_path / "tools",
+        {
+            "module/Tools.psd1": "@{ ModuleVersion = '1.0.0' }\n",
+            "module/Tools.psm1": "function Get-Tool {}\n",
+            "src/Api/Api.csproj": '<Project Sdk="Microsoft.NET.Sdk"></Project>\n',
+            "src/Api/Program.cs": "class Program { }\n",
+        },
+    )
+    assert dict(plan.services) == {"tools": "module/**", "api": "src/Api/**"}
