@@ -1,10 +1,11 @@
-"""The code modules a clone's Cargo, .NET, Composer, RubyGems, Rack and CMake files declare, at
-HEAD.
+"""The code modules a clone's Cargo, .NET, Composer, RubyGems, Rack, CMake and PowerShell files
+declare, at HEAD.
 
 A Cargo workspace's member crates (by their ``[package]`` names) and its root package; a
 .NET solution's projects (or its project files when there is no solution); Composer's
 ``autoload`` paths; each gem's ``lib/``; a Rack application's whole clone (``config.ru``
-beside a ``Gemfile``); a CMake project's C and C++ code folders. Test (a
+beside a ``Gemfile``); a CMake project's C and C++ code folders; each PowerShell module a
+``.psd1`` manifest declares. Test (a
 .NET project with a test SDK too, whatever its name), benchmark, sample, fuzz and xtask
 modules are left out here. The .NET projects are read in ``bot.quickstart.dotnet_projects``,
 and a single npm package's published code (its ``files``, else its ``main`` file's folder)
