@@ -132,11 +132,19 @@ def _holds_files(folder: str, files: list[str]) -> bool:
     return any(f.startswith(f"{folder}/") for f in files)
 
 
+# composer/installers' package types (``wordpress-plugin``, ``drupal-module``,
+# ``magento2-theme``): a CMS installs the whole package into its own folder and loads its files
+# from there, autoloaded or not (https://github.com/composer/installers). A Composer plugin
+# (``composer-plugin``) is a library Composer autoloads.
+_INSTALLED_WHOLE = re.compile(r"(?!composer-)[a-z0-9]+(?:-[a-z0-9]+)*-(?:plugin|theme|module)")
+
+
 def _composer(path: Path, files: list[str]) -> Modules | None:
     """composer.json's ``autoload`` paths (psr-4, psr-0, classmap), named after the package's
     name part (``guzzlehttp/guzzle`` is guzzle); ``autoload-dev`` is tests. A package of type
     ``project`` is an application (Composer's schema: a Laravel or Symfony app), which ships
-    the whole clone: its routes, config and front end beside the autoloaded ``app/``."""
+    the whole clone: its routes, config and front end beside the autoloaded ``app/``; so is a
+    package a CMS installs whole (``_INSTALLED_WHOLE``: a WordPress plugin)."""
     try:
         data = json.loads(show(path, "composer.json") or "null")
     except ValueError:
@@ -144,6 +152,10 @@ def _composer(path: Path, files: list[str]) -> Modules | None:
     if isinstance(data, dict) and data.get("type") == "project":
         name = str(data.get("name") or path.name).rsplit("/", 1)[-1]
         return [Declared("", name)], "Composer project (composer.json)"
+    kind = data.get("type") if isinstance(data, dict) else None
+    if isinstance(kind, str) and _INSTALLED_WHOLE.fullmatch(kind):
+        name = str(data.get("name") or path.name).rsplit("/", 1)[-1]
+        return [Declared("", name)], f"Composer {kind} (composer.json)"
     auto = data.get("autoload") if isinstance(data, dict) else None
     if not isinstance(auto, dict):
         return None

@@ -176,6 +176,40 @@ def test_composer_autoload_paths_are_the_service(tmp_path: Path) -> None:
     assert owner["tests/ClientTest.php"] == owner["docs/index.rst"] == "-"
 
 
+@pytest.mark.parametrize(
+    ("kind", "services"),
+    [
+        ("wordpress-plugin", (("action-scheduler", "**"),)),
+        ("drupal-module", (("action-scheduler", "**"),)),
+        ("magento2-theme", (("action-scheduler", "**"),)),
+        # A Composer plugin is a library Composer autoloads.
+        ("composer-plugin", (("action-scheduler", "src/**"),)),
+    ],
+)
+def test_a_package_a_cms_installs_is_the_whole_clone(
+    tmp_path: Path, kind: str, services: tuple[tuple[str, str], ...]
+) -> None:
+    """A composer.json of a type composer/installers puts whole into a CMS (a WordPress plugin,
+    woocommerce/action-scheduler, with no autoload: its classes/, lib/ and root plugin file)
+    is one service of the whole clone; a Composer plugin is its autoloaded code."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "composer.json": '{"name": "woocommerce/action-scheduler", "type": "'
+            + kind
+            + '", "autoload": {"psr-4": {"A\\\\": "src/"}}}',
+            "action-scheduler.php": "<?php\n",
+            "classes/ActionScheduler.php": "<?php\n",
+            "lib/cron-expression/CronExpression.php": "<?php\n",
+            "src/Plugin.php": "<?php\n",
+            "tests/ActionTest.php": "<?php\n",
+        },
+    )
+    assert plan.services[: len(services)] == services
+    assert owner["src/Plugin.php"] == "action-scheduler"
+    assert owner["tests/ActionTest.php"] == "-"
+
+
 def test_a_composer_project_is_the_whole_application(tmp_path: Path) -> None:
     """A composer.json of type project (a Laravel app) ships its routes, config and front end
     beside the autoloaded app/: one service of the whole clone, named after the package, with
