@@ -96,10 +96,10 @@ __all__ = [
 # 24: a migration template a package publishes into its users' projects (a Laravel package's
 # ``create_permission_tables.php.stub``) is no schema migration (a permissions package's every
 # stub edit was critical); PHP CS Fixer's and Rector's settings are no code; a Cargo
-# workspace's members and shared metadata, and a pyproject's dependency groups, are no
-# dependency change; a template of configuration (``pipeline.yml.erb``, ``nginx.conf.j2``) is
-# no code, as the configuration it renders is not; ``tst/``, ``__test__/`` and Pester's
-# ``*.Tests.ps1`` are tests.
+# workspace's members and shared metadata, a pyproject's dependency groups and a
+# composer.json's ``require-dev`` are no dependency change; a template of configuration
+# (``pipeline.yml.erb``, ``nginx.conf.j2``) is no code, as the configuration it renders is not;
+# ``tst/``, ``__test__/`` and Pester's ``*.Tests.ps1`` are tests.
 SCORER_VERSION = "24"
 
 

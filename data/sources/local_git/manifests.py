@@ -5,7 +5,9 @@ their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` 
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
 deploy (``pipenv install --deploy``) does not install, and a published npm package's
 ``devDependencies`` and lock file are not installed for its users, nor a crate's
-``[dev-dependencies]`` ever compiled into what it ships; a package's own version (a
+``[dev-dependencies]`` ever compiled into what it ships, nor a PHP package's ``require-dev``,
+nor a pyproject's dependency groups; a Cargo workspace's members are its crates, which join
+with their own files; a package's own version (a
 release's bump in ``package.json``, ``Cargo.toml`` or ``pyproject.toml``) installs nothing
 new; a Maven ``pom.xml`` describes
 the project (its version, modules, SCM tag) beside what it depends on, and a .NET project its
@@ -124,6 +126,24 @@ def _cargo(text: str) -> object:
         if isinstance(shared, dict):
             workspace["package"] = {k: v for k, v in shared.items() if k not in _CARGO_METADATA}
     return document
+
+
+# composer.json keys that describe the package or configure its development: what a checkout's
+# ``composer install`` adds for tests and tools (``require-dev``, ``autoload-dev``), scripts,
+# metadata (https://getcomposer.org/doc/04-schema.md). ``require``, ``autoload``, ``config``,
+# ``repositories`` and the stability settings decide what ships, and stay.
+_COMPOSER_DEVELOPMENT = frozenset(
+    {"require-dev", "autoload-dev", "scripts", "scripts-descriptions", "description", "keywords",
+     "homepage", "readme", "authors", "support", "funding", "license", "version", "time",
+     "archive", "abandoned", "non-feature-branches"}
+)  # fmt: skip
+
+
+def _composer(text: str) -> object:
+    document = json.loads(text)
+    if not isinstance(document, dict):
+        return document
+    return {k: v for k, v in document.items() if k not in _COMPOSER_DEVELOPMENT}
 
 
 # Pipenv's development packages and scripts: what ``pipenv install --deploy`` leaves out.
@@ -256,6 +276,7 @@ _READERS: dict[str, Callable[[str], object]] = {
     "pom.xml": _pom,
     "pyproject.toml": _pyproject,
     "package.json": _package_json,
+    "composer.json": _composer,
     "cargo.toml": _cargo,
     "pipfile": _pipfile,
     "pipfile.lock": _pipfile_lock,

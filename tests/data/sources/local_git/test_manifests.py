@@ -91,6 +91,25 @@ def test_a_pyprojects_dependency_groups_are_no_declaration() -> None:
     )
 
 
+def test_a_composer_packages_development_is_no_declaration() -> None:
+    """composer.json's ``require-dev``, ``autoload-dev``, scripts and metadata are a checkout's
+    tests and tools (action-scheduler's PHPUnit bump made a tests-only change high); its
+    ``require`` and ``autoload`` are declarations."""
+    composer = (
+        '{"name": "woocommerce/action-scheduler", "type": "wordpress-plugin", '
+        '"require": {"php": ">=7.0"}, "require-dev": {"phpunit/phpunit": "^5.6"}, '
+        '"scripts": {"test": ["phpunit"]}, "autoload": {"classmap": ["classes/"]}}'
+    )
+    tests = composer.replace('"^5.6"', '"^7.5"').replace('["phpunit"]', '["vendor/bin/phpunit"]')
+    assert declarations("composer.json", composer) == declarations("composer.json", tests)
+    assert declarations("composer.json", composer) != declarations(
+        "composer.json", composer.replace('">=7.0"', '">=8.1"')
+    )
+    assert declarations("composer.json", composer) != declarations(
+        "composer.json", composer.replace('"classes/"', '"src/"')
+    )
+
+
 def test_a_workspace_s_members_are_no_declaration() -> None:
     """A Cargo workspace's ``members``, ``exclude`` and ``default-members`` say which crates it
     holds, and ``[workspace.package]``'s version and metadata are its crates': no dependency
