@@ -472,7 +472,8 @@ def test_a_brewfile_and_a_dangerfile_are_no_code(path: str, code: bool) -> None:
 )
 def test_short_and_powershell_test_names_are_tests(path: str) -> None:
     """``tst/`` (Pester's, many .NET repositories'), Jest's ``__test__/`` in the singular and
-    Pester's ``*.Tests.ps1`` are tests, no code (Pester's ``tst/`` was drafted as a service of code)."""
+    Pester's ``*.Tests.ps1`` are tests, no code (Pester's ``tst/`` was drafted as a service of
+    code)."""
     kinds = path_kinds(path)
     assert kinds.test
     assert not kinds.code
