@@ -60,8 +60,11 @@ _TEST_MODULE = re.compile(
 
 
 # A build's test source set named in camelCase (Gradle and Kotlin Multiplatform's ``jvmTest``,
-# ``commonTest``, Android's ``androidUnitTest``, ``testFixtures``): tests, nested in a module.
-_TEST_SOURCE_SET = re.compile(r"^(?:[a-z][A-Za-z0-9]*Tests?|test[A-Z][A-Za-z0-9]*)$")
+# ``commonTest``, Android's ``androidUnitTest``, ``testFixtures``), or a .NET test project named
+# in PascalCase (Pester's ``src/csharp/PesterTests``): tests, nested in a module.
+_TEST_SOURCE_SET = re.compile(
+    r"^(?:[a-z][A-Za-z0-9]*Tests?|[A-Z][A-Za-z0-9]*[a-z0-9]Tests?|test[A-Z][A-Za-z0-9]*)$"
+)
 
 
 def is_service_name(folder: str) -> bool:

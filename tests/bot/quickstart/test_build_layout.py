@@ -1463,8 +1463,8 @@ def test_a_powershell_module_is_its_manifest_s_folder_with_its_assembly(tmp_path
     """A ``.psd1`` module manifest (with ``ModuleVersion``) declares a PowerShell module: its
     folder, named after the manifest; the .NET project inside it builds the module's assembly
     and is part of it (Pester's ``src/csharp/Pester``), with the module's own tests beside its
-    scripts; a settings ``.psd1`` without ``ModuleVersion`` and the ``tst/`` tests are in no
-    service."""
+    scripts; a settings ``.psd1`` without ``ModuleVersion``, the C# test project named in
+    PascalCase (``PesterTests``) and the ``tst/`` tests are in no service."""
     plan, owner = _plan(
         tmp_path / "Pester",
         {
@@ -1474,6 +1474,8 @@ def test_a_powershell_module_is_its_manifest_s_folder_with_its_assembly(tmp_path
             "src/functions/Mock.Tests.ps1": "Describe 'Mock' {}\n",
             "src/csharp/Pester/Pester.csproj": '<Project Sdk="Microsoft.NET.Sdk"></Project>\n',
             "src/csharp/Pester/Tracing.cs": "namespace Pester { }\n",
+            "src/csharp/PesterTests/PesterTests.csproj": '<Project Sdk="Microsoft.NET.Sdk" />\n',
+            "src/csharp/PesterTests/OptionTests.cs": "namespace PesterTests { }\n",
             "tst/Pester.RSpec.ts.ps1": "Describe 'RSpec' {}\n",
             "PSScriptAnalyzerSettings.psd1": "@{ Severity = @('Error') }\n",
         },
