@@ -149,14 +149,15 @@ def _composer(path: Path, files: list[str]) -> Modules | None:
         data = json.loads(show(path, "composer.json") or "null")
     except ValueError:
         return None
-    if isinstance(data, dict) and data.get("type") == "project":
-        name = str(data.get("name") or path.name).rsplit("/", 1)[-1]
+    if not isinstance(data, dict):
+        return None
+    name = str(data.get("name") or path.name).rsplit("/", 1)[-1]
+    kind = data.get("type")
+    if kind == "project":
         return [Declared("", name)], "Composer project (composer.json)"
-    kind = data.get("type") if isinstance(data, dict) else None
     if isinstance(kind, str) and _INSTALLED_WHOLE.fullmatch(kind):
-        name = str(data.get("name") or path.name).rsplit("/", 1)[-1]
         return [Declared("", name)], f"Composer {kind} (composer.json)"
-    auto = data.get("autoload") if isinstance(data, dict) else None
+    auto = data.get("autoload")
     if not isinstance(auto, dict):
         return None
     paths: list[str] = []
@@ -178,7 +179,6 @@ def _composer(path: Path, files: list[str]) -> Modules | None:
     folders = [g for g in globs if g.endswith("/**")] or ["**"]
     if not globs:
         return None
-    name = str(data.get("name") or path.name).rsplit("/", 1)[-1]
     main = folders[0]
     more = tuple(g for g in globs if g != main)
     folder = "" if main == "**" else main.removesuffix("/**")
@@ -204,8 +204,7 @@ def _gem(path: Path, files: list[str]) -> Modules | None:
                 read.append(spec)
             continue
         text = show(path, spec) or ""
-        named = _GEM_NAME.search(text)
-        name = named[1] if named else spec.rpartition("/")[2].removesuffix(".gemspec")
+        name = _gem_name(spec, text)
         # ``bin/`` often holds only development scripts (bin/setup): it counts when the
         # gemspec names it as the gem's ``bindir`` or lists files under it.
         more = tuple(
@@ -241,11 +240,17 @@ def _jekyll_theme(path: Path, spec: str, inner: str, files: list[str]) -> Declar
     held = [d for d in _JEKYLL_THEME if _holds_files(f"{inner}{d}", files)]
     if "_layouts" not in held or not {"_includes", "_sass"} & set(held):
         return None
-    named = _GEM_NAME.search(show(path, spec) or "")
-    name = named[1] if named else spec.rpartition("/")[2].removesuffix(".gemspec")
     return Declared(
-        f"{inner}_layouts", name, tuple(f"{inner}{d}/**" for d in held if d != "_layouts")
+        f"{inner}_layouts",
+        _gem_name(spec, show(path, spec) or ""),
+        tuple(f"{inner}{d}/**" for d in held if d != "_layouts"),
     )
+
+
+def _gem_name(spec: str, text: str) -> str:
+    """The gem's name its gemspec ``text`` sets, else the gemspec file's own name."""
+    named = _GEM_NAME.search(text)
+    return named[1] if named else spec.rpartition("/")[2].removesuffix(".gemspec")
 
 
 def _cmake(path: Path, files: list[str]) -> Modules | None:
