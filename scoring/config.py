@@ -100,7 +100,9 @@ __all__ = [
 # composer.json's ``require-dev`` are no dependency change; a template of configuration
 # (``pipeline.yml.erb``, ``nginx.conf.j2``) is no code, as the configuration it renders is not;
 # ``tst/``, ``__test__/`` and Pester's ``*.Tests.ps1`` are tests.
-SCORER_VERSION = "24"
+# 25: only a template language's file renders what its inner name says (24 read any markup
+# file so, a plain page about a schema, ``activemq.xsd.html``, included).
+SCORER_VERSION = "25"
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,15 @@ _CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, Language
 _DOCUMENT_MARKUP = frozenset(
     {"Jupyter Notebook", "TeX", "BibTeX", "BibTeX Style", "Roff", "Roff Manpage"}
 )
+# Linguist's template languages: a file in one renders the file its name holds without the
+# template's extension (``nginx.conf.j2`` renders ``nginx.conf``). Linguist has no type for
+# templates (it calls ERB markup and Smarty programming), and its plain markup and styling
+# languages are no templates: ``activemq.xsd.html`` is a page about a schema, not a schema.
+_TEMPLATE_LANGUAGES = frozenset(
+    {"HTML+ERB", "Jinja", "Go Template", "Mustache", "Handlebars", "Liquid", "Nunjucks",
+     "Twig", "EJS", "Terraform Template", "Smarty", "Velocity Template Language", "FreeMarker",
+     "Mako", "StringTemplate", "HTML+EEX", "HTML+ECR", "Blade", "Latte", "Edge"}
+)  # fmt: skip
 
 
 def typed_code(path: str) -> bool:
@@ -37,7 +46,7 @@ def typed_code(path: str) -> bool:
         return "." not in path[path.rfind("/") + 1 :]
     if language in _DOCUMENT_MARKUP:
         return False
-    if type_of(language) is LanguageType.MARKUP and _renders_data(path):
+    if language in _TEMPLATE_LANGUAGES and _renders_data(path):
         return False
     return (
         type_of(language) in _CODE_TYPES and not is_configuration(path)
@@ -45,11 +54,11 @@ def typed_code(path: str) -> bool:
 
 
 def _renders_data(path: str) -> bool:
-    """Whether ``path`` is a template of a configuration or data file, by the name it renders:
+    """Whether template ``path`` renders a configuration or data file, by the name it renders:
     a Concourse pipeline's ``nokogiri.yml.erb``, Ansible's ``nginx.conf.j2``, a Helm-like
-    ``values.yaml.tpl``. Linguist types the template's language (ERB, Jinja, Go templates,
-    Mustache) as markup, as it does an application's views (``show.html.erb``, which stay code);
-    what such a file renders is configuration, which Linguist types as data."""
+    ``values.yaml.tpl``. Linguist types the template's language as it does an application's
+    views (``show.html.erb``, which stay code); what such a file renders is configuration,
+    which Linguist types as data."""
     cut = path.rfind(".")
     inner = path[:cut]
     if cut <= path.rfind("/") + 1 or "." not in inner[inner.rfind("/") + 1 :]:
