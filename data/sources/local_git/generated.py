@@ -16,8 +16,9 @@ Six markers, the first two the repository's word rather than a guess from a name
   EDIT.``, or "amalgamation"/"amalgamated" (a file a build amalgamates from
   others), or a bundler's prelude (webpack's ``webpackBootstrap``, Parcel's). It is read
   only for files a commit changed by many lines: reading every blob would cost more than the
-  mining. A path's verdict is kept for the rest of the
-  sync, so a small later edit of a generated file (mined oldest first) is generated
+  mining. A ``.js`` or ``.css`` file not yet read as generated is read at every change,
+  since a rebuilt minified bundle changes a line or two. A path's verdict is kept for the
+  rest of the sync, so a small later edit of a generated file (mined oldest first) is generated
   too, until a large change of it reads its header again; a rename carries the verdict to
   the new path.
 * A source map committed beside the file (``app.js`` and ``app.js.map`` at the mined
@@ -114,6 +115,17 @@ def says_generated(head: bytes) -> bool:
 _HEADER_LINES = 50
 _BATCH = 64
 _HEADER_BYTES = 4096
+# The extensions of Linguist's minified and compiled rules (``generated.rb``'s ``minified_files?``,
+# ``compiled_coffeescript?``): a minified bundle holds a handful of long lines, so a rebuild of
+# it adds a line or two, below ``_HEADER_LINES`` (laravel/laravel's ``public/js/app.js``, first
+# committed empty, then as an 8-line build, then "recompile" after "recompile"). Such a file's
+# text is read on every change until it reads as generated.
+_MINIFIABLE = (".js", ".css")
+
+
+def _minifiable(path: str) -> bool:
+    """Whether Linguist's content rules may call ``path`` minified or compiled output."""
+    return path.lower().endswith(_MINIFIABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,14 +252,17 @@ class GeneratedFiles:
             return Marked.DOCUMENTATION
         return Marked.HAND_WRITTEN if generated is False else None
 
-    def _read_headers(self, sha: str, paths: list[str]) -> None:
-        """Read the headers of ``paths`` at commit ``sha`` into ``headers``, ``_BATCH`` blobs to
-        one ``git cat-file --batch``; a blob git cannot give is not generated."""
+    def _read_headers(self, sha: str, paths: list[str], reader: FileLengths | None) -> None:
+        """Read the headers of ``paths`` at commit ``sha`` into ``headers``: through the sync's
+        own git process where there is one, else ``_BATCH`` blobs to one ``git cat-file
+        --batch``; a blob git cannot give is not generated."""
         for i in range(0, len(paths), _BATCH):
             chunk = [p for p in paths[i : i + _BATCH] if "\n" not in p]
-            for path, blob in zip(
-                chunk, read_blobs(self.path, [f"{sha}:{p}" for p in chunk]), strict=True
-            ):
+            if reader is not None:
+                blobs = [reader.blob(sha, p) for p in chunk]
+            else:
+                blobs = read_blobs(self.path, [f"{sha}:{p}" for p in chunk])
+            for path, blob in zip(chunk, blobs, strict=True):
                 head = None if blob is None else blob[:_HEADER_BYTES]
                 self.headers[path] = head is not None and (
                     says_generated(head) or content_generated(path, head)
@@ -288,8 +303,14 @@ class GeneratedFiles:
             [
                 f.path
                 for f, known in zip(files, named, strict=True)
-                if not known and f.change_type != "deleted" and f.added >= _HEADER_LINES
+                if not known
+                and f.change_type != "deleted"
+                and (
+                    f.added >= _HEADER_LINES
+                    or (f.added and _minifiable(f.path) and not self.headers.get(f.path, False))
+                )
             ],
+            reader,
         )
         out = []
         for f, known, mark in zip(files, named, marks, strict=True):

@@ -330,3 +330,32 @@ def test_what_a_root_build_script_deletes_is_generated(engine: Engine, tmp_path:
     marks = _stored(engine)
     assert marks["manifests/alertmanager.yaml"] == {True}
     assert marks["jsonnet/main.libsonnet"] == {False}
+
+
+def test_a_minified_bundle_rebuilt_a_line_at_a_time_is_generated(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A bundle committed empty, then built as a few long minified lines and rebuilt by
+    one-line "recompile" commits (laravel/laravel's ``public/js/app.js``) is stored generated at
+    every build; a small hand-written script beside it stays hand-written."""
+    repo = GitRepo(tmp_path / "svc")
+    repo.commit({"public/js/app.js": "", "resources/js/app.js": "window.a = 1;\n"}, "Add", T0)
+    line = "!function(e){{var t{0}={{}};e.exports=t{0}}}(" * 40 + ");\n"
+    minified = "".join(line.format(i) for i in range(8))
+    repo.commit({"public/js/app.js": minified}, "Add compiled assets", T0 + timedelta(days=1))
+    rebuilt = minified.replace("t7=", "u7=")
+    repo.commit(
+        {"public/js/app.js": rebuilt, "resources/js/app.js": "window.a = 2;\n"},
+        "Recompile",
+        T0 + timedelta(days=2),
+    )
+    sync_clone(engine, _org(repo))
+    with Session(engine) as session:
+        rows = session.exec(select(ChangeFile.path, ChangeFile.added, ChangeFile.generated)).all()
+    assert sorted(rows) == [
+        ("public/js/app.js", 0, False),
+        ("public/js/app.js", 1, True),
+        ("public/js/app.js", 8, True),
+        ("resources/js/app.js", 1, False),
+        ("resources/js/app.js", 1, False),
+    ]
