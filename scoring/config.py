@@ -101,7 +101,8 @@ __all__ = [
 # (``pipeline.yml.erb``, ``nginx.conf.j2``) is no code, as the configuration it renders is not;
 # ``tst/``, ``__test__/`` and Pester's ``*.Tests.ps1`` are tests.
 # 25: only a template language's file renders what its inner name says (24 read any markup
-# file so, a plain page about a schema, ``activemq.xsd.html``, included).
+# file so, a plain page about a schema, ``activemq.xsd.html``, included); a translation
+# (``lang/it/validation.php``, ``src/locales/pt-BR.ts``) is no code.
 SCORER_VERSION = "25"
 
 

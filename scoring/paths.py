@@ -61,6 +61,7 @@ from scoring.linguist import (
 from scoring.manifests import dev_requirements, named_manifest
 from scoring.source_sets import examples_folder, named_folders
 from scoring.test_names import in_test_folder, test_file_name
+from scoring.translations import is_translation
 from scoring.typed_code import typed_code
 
 __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
@@ -308,7 +309,8 @@ def path_kinds(path: str) -> PathKinds:
         # A test is no code and aside whatever Linguist says of its documentation, and
         # neither a migration nor infrastructure here (else it was asked above).
         aside = not test and is_documentation(path)
-    code = not (test or aside)
+    # A translation's strings ship, but a change of them changes no behaviour.
+    code = not (test or aside or is_translation(path))
     manifest = named_manifest(slashed)
     hand_kept = _HAND_KEPT.search(slashed) is not None
     generated = (
