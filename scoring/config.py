@@ -102,7 +102,8 @@ __all__ = [
 # ``tst/``, ``__test__/`` and Pester's ``*.Tests.ps1`` are tests.
 # 25: only a template language's file renders what its inner name says (24 read any markup
 # file so, a plain page about a schema, ``activemq.xsd.html``, included); a translation
-# (``lang/it/validation.php``, ``src/locales/pt-BR.ts``) is no code.
+# (``lang/it/validation.php``, ``src/locales/pt-BR.ts``) is no code; nor is a Stylus or
+# PostCSS stylesheet.
 SCORER_VERSION = "25"
 
 

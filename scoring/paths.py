@@ -182,7 +182,11 @@ _SENSITIVE_WORDS = frozenset(
     for word in group.split()
 )
 # Stylesheets and images are never sensitive code (tokens.css holds design tokens).
-_ASSET = re.compile(r"[^/]*\.(css|scss|sass|less|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|snap)")
+# Stylesheets in every language Linguist knows for them (CSS, SCSS, Sass, Less, Stylus, PostCSS,
+# SugarSS), images and fonts.
+_ASSET = re.compile(
+    r"[^/]*\.(css|scss|sass|less|styl|pcss|postcss|sss|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|snap)"
+)
 
 # Built output and data, beyond ``_HANDLESS``: no code, though their lines (``dist/``, a
 # JSON file) are still a change's other size.

@@ -661,3 +661,13 @@ def test_a_requirements_file_named_for_development_ships_nothing(path: str, asid
     kinds = path_kinds(path)
     assert kinds.manifest
     assert kinds.aside is aside
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["src/theme/stylus/general.styl", "src/styles/app.pcss", "web/main.postcss", "ui/base.sss"],
+)
+def test_stylesheets_of_every_language_are_no_code(path: str) -> None:
+    """A stylesheet is no code in Stylus, PostCSS and SugarSS too, as in CSS, SCSS and Less
+    (mdBook's theme restyled in ``.styl`` files made five changes high)."""
+    assert not path_kinds(path).code
