@@ -1505,3 +1505,51 @@ def test_a_dotnet_project_beside_a_powershell_module_stays_its_own(tmp_path: Pat
         },
     )
     assert dict(plan.services) == {"tools": "module/**", "api": "src/Api/**"}
+
+
+def test_a_rock_is_the_whole_clone(tmp_path: Path) -> None:
+    """A rockspec at the root (luarocks/luarocks) makes one service of the whole clone, named
+    after its package: the makefile, install script and rockspec beside ``src/``, which were
+    code in no service; its busted ``spec/`` is no service's."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "luarocks-dev-1.rockspec": 'rockspec_format = "3.0"\npackage = "luarocks"\n',
+            "GNUmakefile": "all:\n\tlua install.lua\n",
+            "install.bat": "@echo off\n",
+            "src/luarocks/cmd.lua": "local cmd = {}\nreturn cmd\n",
+            "src/luarocks/fs.lua": "local fs = {}\nreturn fs\n",
+            "spec/cmd_spec.lua": "describe('cmd', function() end)\n",
+        },
+    )
+    assert plan.services == (("luarocks", "**"),)
+    assert owner["GNUmakefile"] == owner["install.bat"] == owner["src/luarocks/cmd.lua"]
+    assert owner["src/luarocks/cmd.lua"] == "luarocks"
+    assert owner["spec/cmd_spec.lua"] == "-"
+
+
+def test_rockspecs_of_two_packages_are_no_one_rock(tmp_path: Path) -> None:
+    """Versions of one package kept in ``rockspecs/`` are one rock; rockspecs naming two
+    packages make no whole-clone service (the top-level code folders are read instead)."""
+    one, _ = _plan(
+        tmp_path / "one",
+        {
+            "rockspecs/lpeg-1.0-1.rockspec": 'package = "lpeg"\n',
+            "rockspecs/lpeg-1.1-1.rockspec": "package = 'lpeg'\n",
+            "src/lpeg.lua": "return {}\n",
+        },
+    )
+    assert one.services == (("lpeg", "**"),)
+    two, _ = _plan(
+        tmp_path / "two",
+        {
+            "a-1.0-1.rockspec": 'package = "a"\n',
+            "b-1.0-1.rockspec": 'package = "b"\n',
+            "a/init.lua": "return {}\n",
+            "a/util.lua": "return {}\n",
+            "b/init.lua": "return {}\n",
+            "b/util.lua": "return {}\n",
+        },
+    )
+    assert ("a", "**") not in two.services
+    assert ("b", "**") not in two.services
