@@ -103,7 +103,7 @@ __all__ = [
 # 25: only a template language's file renders what its inner name says (24 read any markup
 # file so, a plain page about a schema, ``activemq.xsd.html``, included); a translation
 # (``lang/it/validation.php``, ``src/locales/pt-BR.ts``) is no code; nor is a Stylus or
-# PostCSS stylesheet.
+# PostCSS stylesheet, nor a tool's ``.<tool>rc`` dotfile (``.luacheckrc``).
 SCORER_VERSION = "25"
 
 

@@ -124,6 +124,9 @@ _NOT_CODE = re.compile(
     r"\.(js|cjs|mjs|ts|cts|mts|json|ya?ml)$"
     # PHP CS Fixer's and Rector's settings, PHP to Linguist by name: a linter's, nothing ships.
     r"|\.php[-_]cs(\.dist)?$|\.php-cs-fixer(\.dist)?\.php$|(?<=^/)rector\.php$"
+    # A tool's run-control dotfile, by the ``.<tool>rc`` convention, in whatever language the
+    # tool reads (luacheck's Lua ``.luacheckrc``, Babel's ``.babelrc.js``, Pry's ``.pryrc``).
+    r"|\.[a-z0-9_-]+rc(\.[a-z]+)?$"
     r"|[^/]*\.(txt|textile|org|pod|adoc|asciidoc|1|5|8|man)$)",
 )
 

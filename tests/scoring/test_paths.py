@@ -671,3 +671,21 @@ def test_stylesheets_of_every_language_are_no_code(path: str) -> None:
     """A stylesheet is no code in Stylus, PostCSS and SugarSS too, as in CSS, SCSS and Less
     (mdBook's theme restyled in ``.styl`` files made five changes high)."""
     assert not path_kinds(path).code
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        (".luacheckrc", False),
+        (".babelrc.js", False),
+        (".pryrc", False),
+        ("web/.template-lintrc.js", False),
+        # A file merely ending in "rc" is not a tool's run-control dotfile.
+        ("lib/npmrc.js", True),
+        ("src/arc", True),
+    ],
+)
+def test_a_tools_run_control_dotfile_is_no_code(path: str, code: bool) -> None:
+    """A ``.<tool>rc`` dotfile is the tool's settings in whatever language it reads
+    (luarocks' ``.luacheckrc`` is Lua to Linguist, and was code in no service)."""
+    assert path_kinds(path).code is code
