@@ -50,6 +50,8 @@ _GRADLE_INCLUDE = re.compile(r"^\s*include\b\s*(\()?", re.MULTILINE)
 _GRADLE_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 _GRADLE_NAME = re.compile(r"[\"']:?([\w.:-]+)[\"']")
 _GO_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)", re.MULTILINE)
+# The settings module a Django project's ``manage.py`` names: its project package first.
+_DJANGO_SETTINGS = re.compile(r"DJANGO_SETTINGS_MODULE[\"']\s*,\s*[\"']([A-Za-z_]\w*)")
 
 
 def show(path: Path, name: str) -> str | None:
@@ -343,9 +345,22 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         return go
     if "pyproject.toml" in tracked and (found := _uv_members(path, files)):
         return found, "uv workspace (pyproject.toml)"
+    if "manage.py" in tracked and (found := _django_project(path, files)):
+        return found
     if found := _folders(_python_packages(files)):
         return _with_extension_code(found, files), "Python packages"
     return None
+
+
+def _django_project(path: Path, files: list[str]) -> Modules | None:
+    """A Django project, whose root ``manage.py`` names its settings in a package of the clone
+    (``bakerydemo.settings.dev``), is an application that ships the whole clone, as a Rack or
+    Composer application does: its apps, templates and static files, and the ``Dockerfile``,
+    ``Procfile`` and ``manage.py`` that run them, one service named after that package."""
+    found = _DJANGO_SETTINGS.search(show(path, "manage.py") or "")
+    if found is None or not any(f.startswith(f"{found.group(1)}/") for f in files):
+        return None
+    return [Declared("", found.group(1))], "the Django project (manage.py)"
 
 
 # The file that builds a Python package's extension modules (``Extension(..., sources=[...])``)

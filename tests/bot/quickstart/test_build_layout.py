@@ -1553,3 +1553,44 @@ def test_rockspecs_of_two_packages_are_no_one_rock(tmp_path: Path) -> None:
     )
     assert ("a", "**") not in two.services
     assert ("b", "**") not in two.services
+
+
+def test_a_django_project_is_the_whole_application(tmp_path: Path) -> None:
+    """A root ``manage.py`` naming its settings package (wagtail/bakerydemo) makes one service
+    of the whole clone named after that package: its apps, the ``Dockerfile`` and
+    ``manage.py``, which were code in no service beside the package; tests are no service's."""
+    manage = (
+        'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "bakerydemo.settings.dev")\n'
+    )
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "manage.py": manage,
+            "Dockerfile": "FROM python:3.12\n",
+            "bakerydemo/__init__.py": "",
+            "bakerydemo/settings/__init__.py": "",
+            "bakerydemo/settings/dev.py": "DEBUG = True\n",
+            "bakerydemo/blog/__init__.py": "",
+            "bakerydemo/blog/models.py": "class Blog: ...\n",
+            "bakerydemo/blog/tests/test_models.py": "def test(): ...\n",
+        },
+    )
+    assert plan.services == (("bakerydemo", "**"),)
+    assert owner["manage.py"] == owner["Dockerfile"] == owner["bakerydemo/blog/models.py"]
+    assert owner["manage.py"] == "bakerydemo"
+    assert owner["bakerydemo/blog/tests/test_models.py"] == "-"
+
+
+def test_a_manage_py_naming_no_package_of_the_clone_is_no_django_project(tmp_path: Path) -> None:
+    """A ``manage.py`` whose settings package the clone does not hold (a reusable app's test
+    runner naming ``tests.settings`` that is not there) leaves the packages as they were."""
+    plan, _ = _plan(
+        tmp_path / "clone",
+        {
+            "manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings")\n',
+            "polls/__init__.py": "",
+            "polls/models.py": "class Poll: ...\n",
+            "polls/views.py": "def index(): ...\n",
+        },
+    )
+    assert ("demo", "**") not in plan.services
