@@ -13,7 +13,7 @@ import json
 import re
 import subprocess
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import json5
@@ -345,22 +345,26 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         return go
     if "pyproject.toml" in tracked and (found := _uv_members(path, files)):
         return found, "uv workspace (pyproject.toml)"
-    if "manage.py" in tracked and (found := _django_project(path, files)):
-        return found
     if found := _folders(_python_packages(files)):
-        return _with_extension_code(found, files), "Python packages"
+        found = _with_extension_code(found, files)
+        if "manage.py" in tracked and (project := _with_django_root(path, found)):
+            return project, "Python packages of a Django project (manage.py)"
+        return found, "Python packages"
     return None
 
 
-def _django_project(path: Path, files: list[str]) -> Modules | None:
-    """A Django project, whose root ``manage.py`` names its settings in a package of the clone
-    (``bakerydemo.settings.dev``), is an application that ships the whole clone, as a Rack or
-    Composer application does: its apps, templates and static files, and the ``Dockerfile``,
-    ``Procfile`` and ``manage.py`` that run them, one service named after that package."""
-    found = _DJANGO_SETTINGS.search(show(path, "manage.py") or "")
-    if found is None or not any(f.startswith(f"{found.group(1)}/") for f in files):
+def _with_django_root(path: Path, found: list[Declared]) -> list[Declared] | None:
+    """The packages of a Django project with the files at the clone's root (``*``: the
+    ``manage.py``, ``Dockerfile`` and ``Procfile`` that run the site) in the project's own
+    package, the one its root ``manage.py`` names the settings of (``bakerydemo.settings.dev``);
+    its apps stay services of their own. None when ``manage.py`` names no package found."""
+    named = _DJANGO_SETTINGS.search(show(path, "manage.py") or "")
+    if named is None:
         return None
-    return [Declared("", found.group(1))], "the Django project (manage.py)"
+    project = named.group(1)
+    if not any(d.folder == project for d in found):
+        return None
+    return [replace(d, more=(*d.more, "*")) if d.folder == project else d for d in found]
 
 
 # The file that builds a Python package's extension modules (``Extension(..., sources=[...])``)

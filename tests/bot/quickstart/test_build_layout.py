@@ -1555,10 +1555,11 @@ def test_rockspecs_of_two_packages_are_no_one_rock(tmp_path: Path) -> None:
     assert ("b", "**") not in two.services
 
 
-def test_a_django_project_is_the_whole_application(tmp_path: Path) -> None:
-    """A root ``manage.py`` naming its settings package (wagtail/bakerydemo) makes one service
-    of the whole clone named after that package: its apps, the ``Dockerfile`` and
-    ``manage.py``, which were code in no service beside the package; tests are no service's."""
+def test_a_django_projects_root_files_are_its_project_packages(tmp_path: Path) -> None:
+    """A root ``manage.py`` naming its settings package (wagtail/bakerydemo's) puts the files at
+    the root (``manage.py``, the ``Dockerfile``, which were code in no service) in that
+    package's service; an app beside it stays a service of its own, and tests are no
+    service's."""
     manage = (
         'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "bakerydemo.settings.dev")\n'
     )
@@ -1573,17 +1574,20 @@ def test_a_django_project_is_the_whole_application(tmp_path: Path) -> None:
             "bakerydemo/blog/__init__.py": "",
             "bakerydemo/blog/models.py": "class Blog: ...\n",
             "bakerydemo/blog/tests/test_models.py": "def test(): ...\n",
+            "shop/__init__.py": "",
+            "shop/models.py": "class Order: ...\n",
         },
     )
-    assert plan.services == (("bakerydemo", "**"),)
+    assert plan.found_by == "Python packages of a Django project (manage.py)"
     assert owner["manage.py"] == owner["Dockerfile"] == owner["bakerydemo/blog/models.py"]
     assert owner["manage.py"] == "bakerydemo"
+    assert owner["shop/models.py"] == "shop"
     assert owner["bakerydemo/blog/tests/test_models.py"] == "-"
 
 
 def test_a_manage_py_naming_no_package_of_the_clone_is_no_django_project(tmp_path: Path) -> None:
     """A ``manage.py`` whose settings package the clone does not hold (a reusable app's test
-    runner naming ``tests.settings`` that is not there) leaves the packages as they were."""
+    runner naming a settings module that is not there) leaves the packages as they were."""
     plan, _ = _plan(
         tmp_path / "clone",
         {
@@ -1593,4 +1597,5 @@ def test_a_manage_py_naming_no_package_of_the_clone_is_no_django_project(tmp_pat
             "polls/views.py": "def index(): ...\n",
         },
     )
-    assert ("demo", "**") not in plan.services
+    assert plan.found_by == "Python packages"
+    assert plan.services == (("polls", "polls/**"),)
