@@ -103,7 +103,8 @@ __all__ = [
 # 25: only a template language's file renders what its inner name says (24 read any markup
 # file so, a plain page about a schema, ``activemq.xsd.html``, included); a translation
 # (``lang/it/validation.php``, ``src/locales/pt-BR.ts``) is no code; nor is a Stylus or
-# PostCSS stylesheet, nor a tool's ``.<tool>rc`` dotfile (``.luacheckrc``).
+# PostCSS stylesheet, nor a tool's ``.<tool>rc`` dotfile (``.luacheckrc``); the rows a
+# Liquibase changelog loads (a CSV in a migrations folder) are no schema migration.
 SCORER_VERSION = "25"
 
 

@@ -138,6 +138,9 @@ _MIGRATION = re.compile(
     # package's ``database/migrations/create_permission_tables.php.stub``): it migrates no
     # database of this repository's, and no language's code is in it.
     r"(?!([^/]+/)*[^/]+\.(stub|tmpl|template)$)"
+    # ...nor the rows a changelog loads (Liquibase's ``loadData`` of ``data/authority.csv``, a
+    # JHipster app's ``fake-data/``): they change data, no schema.
+    r"(?!([^/]+/)*[^/]+\.(csv|tsv)$)"
     # ...nor a code-update tool's steps, a folder per release (Angular's and Nx's ``ng update``
     # schematics: ``migrations/13_0_0-beta/index.ts``, ``update-16-0-0/``) and their collection:
     # they rewrite a user's code, no database's schema.

@@ -689,3 +689,21 @@ def test_a_tools_run_control_dotfile_is_no_code(path: str, code: bool) -> None:
     """A ``.<tool>rc`` dotfile is the tool's settings in whatever language it reads
     (luarocks' ``.luacheckrc`` is Lua to Linguist, and was code in no service)."""
     assert path_kinds(path).code is code
+
+
+@pytest.mark.parametrize(
+    ("path", "migration"),
+    [
+        ("src/main/resources/config/liquibase/fake-data/operation.csv", False),
+        ("src/main/resources/config/liquibase/data/authority.csv", False),
+        ("db/migration/seed/countries.tsv", False),
+        # The changelog that loads them is a migration.
+        ("src/main/resources/config/liquibase/changelog/20190101_added_entity_Foo.xml", True),
+        ("src/main/resources/config/liquibase/master.xml", True),
+    ],
+)
+def test_rows_a_changelog_loads_are_no_schema_migration(path: str, migration: bool) -> None:
+    """A CSV or TSV of rows in a migrations folder (Liquibase's ``loadData``, a JHipster app's
+    ``fake-data/``) changes data, no schema: no migration gate (jhipster-sample-app's
+    regenerated fake rows made "automatic project update" critical)."""
+    assert path_kinds(path).migration is migration
