@@ -124,11 +124,15 @@ _NOT_CODE = re.compile(
     r"\.(js|cjs|mjs|ts|cts|mts|json|ya?ml)$"
     # PHP CS Fixer's and Rector's settings, PHP to Linguist by name: a linter's, nothing ships.
     r"|\.php[-_]cs(\.dist)?$|\.php-cs-fixer(\.dist)?\.php$|(?<=^/)rector\.php$"
-    # A tool's run-control dotfile, by the ``.<tool>rc`` convention, in whatever language the
-    # tool reads (luacheck's Lua ``.luacheckrc``, Babel's ``.babelrc.js``, Pry's ``.pryrc``).
-    r"|\.[a-z0-9_-]+rc(\.[a-z]+)?$"
     r"|[^/]*\.(txt|textile|org|pod|adoc|asciidoc|1|5|8|man)$)",
 )
+
+# A tool's run-control dotfile, by the ``.<tool>rc`` convention, in whatever language the tool
+# reads (luacheck's Lua ``.luacheckrc``, Babel's ``.babelrc.js``, Pry's ``.pryrc``): its settings.
+_RUN_CONTROL = re.compile(r"/\.[a-z0-9_-]+rc(\.[a-z]+)?$")
+# But a shell's or an editor's startup script (``.bashrc``, ``.zshrc``, ``.vimrc``) is a program
+# of its own: what a dotfiles repository ships.
+_STARTUP_LANGUAGES = frozenset({"Shell", "Vim Script", "Emacs Lisp"})
 
 _MIGRATION = re.compile(
     r"/(?:(migrations|db/migrate|db/migration|alembic/versions|liquibase)/"
@@ -336,7 +340,9 @@ def path_kinds(path: str) -> PathKinds:
         # configuration it calls vendored only to keep it off GitHub's language bar.
         or (not (test or hand_kept or manifest) and (is_vendored(path) or is_generated(path)))
     )
-    project_file = _NOT_CODE.search(folders) is not None
+    project_file = _NOT_CODE.search(folders) is not None or (
+        _RUN_CONTROL.search(slashed) is not None and language_of(path) not in _STARTUP_LANGUAGES
+    )
     asset = _ASSET.fullmatch(name) is not None
     # A test of code in a folder named for infrastructure (kubebuilder's Go plugin for
     # kustomize, ``kustomize/v2/create_test.go``) deploys nothing; a CI or compose file named

@@ -683,11 +683,16 @@ def test_stylesheets_of_every_language_are_no_code(path: str) -> None:
         # A file merely ending in "rc" is not a tool's run-control dotfile.
         ("lib/npmrc.js", True),
         ("src/arc", True),
+        # A shell's or an editor's startup script is a program: a dotfiles repository's code.
+        (".bashrc", True),
+        ("zsh/.zshrc", True),
+        (".vimrc", True),
     ],
 )
 def test_a_tools_run_control_dotfile_is_no_code(path: str, code: bool) -> None:
     """A ``.<tool>rc`` dotfile is the tool's settings in whatever language it reads
-    (luarocks' ``.luacheckrc`` is Lua to Linguist, and was code in no service)."""
+    (luarocks' ``.luacheckrc`` is Lua to Linguist, and was code in no service), but for a
+    shell's or an editor's startup script."""
     assert path_kinds(path).code is code
 
 
