@@ -4,7 +4,8 @@ PowerShell files declare, at HEAD.
 A Cargo workspace's member crates (by their ``[package]`` names) and its root package; a
 .NET solution's projects (or its project files when there is no solution); Composer's
 ``autoload`` paths; each gem's ``lib/``; a Rack application's whole clone (``config.ru``
-beside a ``Gemfile``); a LuaRocks rock's whole clone (its rockspecs' one package); a CMake
+beside a ``Gemfile``); a LuaRocks rock's whole clone (its rockspecs' one package), and an
+Alire crate's (``alire.toml``); a CMake
 project's C and C++ code folders; each PowerShell module a
 ``.psd1`` manifest declares. Test (a
 .NET project with a test SDK too, whatever its name), benchmark, sample, fuzz and xtask
@@ -323,7 +324,7 @@ def _with_powershell_modules(path: Path, files: list[str], found: Modules | None
 
 
 def _built_modules(path: Path, files: list[str]) -> Modules | None:
-    """The modules a Cargo, .NET, Composer, RubyGems, LuaRocks or Rack build at the root
+    """The modules a Cargo, .NET, Composer, RubyGems, LuaRocks, Alire or Rack build at the root
     declares."""
     tracked = set(files)
     if "Cargo.toml" in tracked and (found := _cargo(path, files)):
@@ -338,6 +339,13 @@ def _built_modules(path: Path, files: list[str]) -> Modules | None:
         return found
     if found := _luarocks(path, files):
         return found
+    if "alire.toml" in tracked and (crate := _toml(path, "alire.toml")):
+        # An Alire crate (Ada's package manager): one crate, built from the root by its GNAT
+        # project files, as a rock is; ``alr`` itself keeps its sources in ``src/`` and its
+        # development scripts in ``dev/``.
+        name = crate.get("name")
+        if isinstance(name, str) and name:
+            return [Declared("", name)], "the Alire crate (alire.toml)"
     if "config.ru" in tracked and "Gemfile" in tracked:
         # A Rack application (Rails, Sinatra, Hanami: Rack's ``config.ru`` starts it) with no gem
         # of its own ships the whole clone, as a Composer project does: its ``config/`` routes

@@ -1599,3 +1599,23 @@ def test_a_manage_py_naming_no_package_of_the_clone_is_no_django_project(tmp_pat
     )
     assert plan.found_by == "Python packages"
     assert plan.services == (("polls", "polls/**"),)
+
+
+def test_an_alire_crate_is_the_whole_clone(tmp_path: Path) -> None:
+    """An ``alire.toml`` at the root (alire-project/alire's ``alr``) makes one service of the
+    whole clone named after its crate: its sources, GNAT project file and development scripts,
+    which the top-level folders had split; its ``testsuite/`` is no service's."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "alire.toml": 'name = "alr"\nversion = "3.0.0-dev"\nproject-files = ["alr.gpr"]\n',
+            "alr.gpr": 'project Alr is\n   for Source_Dirs use ("src/**");\nend Alr;\n',
+            "src/alr/alr-main.adb": "procedure Alr.Main is begin null; end Alr.Main;\n",
+            "src/alire/alire-index.ads": "package Alire.Index is end Alire.Index;\n",
+            "dev/functions.sh": "#!/bin/sh\necho build\n",
+            "testsuite/drivers/helpers.py": "def run(): ...\n",
+        },
+    )
+    assert plan.services == (("alr", "**"),)
+    assert owner["src/alr/alr-main.adb"] == owner["dev/functions.sh"] == "alr"
+    assert owner["testsuite/drivers/helpers.py"] == "-"
