@@ -59,6 +59,7 @@ from scoring.linguist import (
     language_of,
 )
 from scoring.manifests import dev_requirements, named_manifest
+from scoring.run_control import is_run_control
 from scoring.source_sets import examples_folder, named_folders
 from scoring.test_names import in_test_folder, test_file_name
 from scoring.translations import is_translation
@@ -127,13 +128,6 @@ _NOT_CODE = re.compile(
     r"|[^/]*\.(txt|textile|org|pod|adoc|asciidoc|1|5|8|man)$)",
 )
 
-# A tool's run-control dotfile, by the ``.<tool>rc`` convention, in whatever language the tool
-# reads (luacheck's Lua ``.luacheckrc``, Babel's ``.babelrc.js``, Pry's ``.pryrc``): its settings.
-_RUN_CONTROL = re.compile(r"/\.[a-z0-9_-]+rc(\.[a-z]+)?$")
-# But a shell's or an editor's startup script (``.bashrc``, ``.zshrc``, ``.vimrc``) is a program
-# of its own: what a dotfiles repository ships.
-_STARTUP_LANGUAGES = frozenset({"Shell", "Vim Script", "Emacs Lisp"})
-
 _MIGRATION = re.compile(
     r"/(?:(migrations|db/migrate|db/migration|alembic/versions|liquibase)/"
     # ...but not the migration package's own files.
@@ -191,9 +185,8 @@ _SENSITIVE_WORDS = frozenset(
     )
     for word in group.split()
 )
-# Stylesheets and images are never sensitive code (tokens.css holds design tokens).
-# Stylesheets in every language Linguist knows for them (CSS, SCSS, Sass, Less, Stylus, PostCSS,
-# SugarSS), images and fonts.
+# Stylesheets (in CSS, SCSS, Sass, Less, Stylus, PostCSS, SugarSS), images and fonts: never
+# sensitive code (tokens.css holds design tokens).
 _ASSET = re.compile(
     r"[^/]*\.(css|scss|sass|less|styl|pcss|postcss|sss|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|snap)"
 )
@@ -340,9 +333,7 @@ def path_kinds(path: str) -> PathKinds:
         # configuration it calls vendored only to keep it off GitHub's language bar.
         or (not (test or hand_kept or manifest) and (is_vendored(path) or is_generated(path)))
     )
-    project_file = _NOT_CODE.search(folders) is not None or (
-        _RUN_CONTROL.search(slashed) is not None and language_of(path) not in _STARTUP_LANGUAGES
-    )
+    project_file = _NOT_CODE.search(folders) is not None or is_run_control(path, slashed)
     asset = _ASSET.fullmatch(name) is not None
     # A test of code in a folder named for infrastructure (kubebuilder's Go plugin for
     # kustomize, ``kustomize/v2/create_test.go``) deploys nothing; a CI or compose file named

@@ -1,17 +1,16 @@
-"""The code modules a clone's Cargo, .NET, Composer, RubyGems, Rack, LuaRocks, CMake and
-PowerShell files declare, at HEAD.
+"""The code modules a clone's Cargo, .NET, Composer, RubyGems, Rack, CMake and PowerShell files
+declare, at HEAD.
 
 A Cargo workspace's member crates (by their ``[package]`` names) and its root package; a
 .NET solution's projects (or its project files when there is no solution); Composer's
 ``autoload`` paths; each gem's ``lib/``; a Rack application's whole clone (``config.ru``
-beside a ``Gemfile``); a LuaRocks rock's whole clone (its rockspecs' one package), and an
-Alire crate's (``alire.toml``); a CMake
-project's C and C++ code folders; each PowerShell module a
+beside a ``Gemfile``); a CMake project's C and C++ code folders; each PowerShell module a
 ``.psd1`` manifest declares. Test (a
 .NET project with a test SDK too, whatever its name), benchmark, sample, fuzz and xtask
 modules are left out here. The .NET projects are read in ``bot.quickstart.dotnet_projects``,
-and a single npm package's published code (its ``files``, else its ``main`` file's folder)
-in ``bot.quickstart.npm_package``.
+a LuaRocks rock or an Alire crate in ``bot.quickstart.package_roots``, and a single npm
+package's published code (its ``files``, else its ``main`` file's folder) in
+``bot.quickstart.npm_package``.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from typing import Any
 
 from bot.quickstart.build_files import Declared, Modules, show
 from bot.quickstart.dotnet_projects import DOTNET_PROJECTS, dotnet_projects
+from bot.quickstart.package_roots import package_root
 from bot.quickstart.service_names import kept
 from data.path_globs import matches
 
@@ -31,9 +31,6 @@ __all__ = ["build_kinds_by_folder", "cmake_project", "package_manifests", "works
 
 
 _GEM_NAME = re.compile(r"\.name\s*=\s*[\"']([^\"']+)[\"']")
-_ROCKSPEC_PACKAGE = re.compile(r"^\s*package\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
-# Where a rock keeps its rockspecs: at the root, or one per released version in a folder.
-_ROCKSPEC_FOLDERS = frozenset({"", "rockspec", "rockspecs"})
 _CMAKE_PROJECT = re.compile(r"^\s*project\s*\(\s*\"?([A-Za-z0-9_.+-]+)", re.MULTILINE | re.I)
 _C_CODE = (
     ".c", ".cc", ".cpp", ".cxx", ".c++", ".h", ".hh", ".hpp", ".hxx", ".inl", ".ipp", ".m",
@@ -337,36 +334,14 @@ def _built_modules(path: Path, files: list[str]) -> Modules | None:
         return found
     if found := _gem(path, files):
         return found
-    if found := _luarocks(path, files):
+    if found := package_root(path, files):
         return found
-    if "alire.toml" in tracked and (crate := _toml(path, "alire.toml")):
-        # An Alire crate (Ada's package manager): one crate, built from the root by its GNAT
-        # project files, as a rock is; ``alr`` itself keeps its sources in ``src/`` and its
-        # development scripts in ``dev/``.
-        name = crate.get("name")
-        if isinstance(name, str) and name:
-            return [Declared("", name)], "the Alire crate (alire.toml)"
     if "config.ru" in tracked and "Gemfile" in tracked:
         # A Rack application (Rails, Sinatra, Hanami: Rack's ``config.ru`` starts it) with no gem
         # of its own ships the whole clone, as a Composer project does: its ``config/`` routes
         # and initialisers, ``db/`` migrations and ``lib/`` beside ``app/``.
         return [Declared("", path.name)], "the Rack application (config.ru)"
     return None
-
-
-def _luarocks(path: Path, files: list[str]) -> Modules | None:
-    """The one rock a clone's rockspecs declare (``package = "luarocks"``), at the root or in a
-    ``rockspecs/`` folder of versions: the whole clone, which ``luarocks make`` builds from the
-    root (its makefile, configure and install scripts and the rockspec itself beside the
-    modules in ``src/``); None where they name no package or several."""
-    specs = [
-        f for f in files
-        if f.endswith(".rockspec") and f.rpartition("/")[0].lower() in _ROCKSPEC_FOLDERS
-    ]  # fmt: skip
-    names = {m.group(1) for f in specs if (m := _ROCKSPEC_PACKAGE.search(show(path, f) or ""))}
-    if len(names) != 1:
-        return None
-    return [Declared("", names.pop())], f"LuaRocks rockspec ({specs[0]})"
 
 
 def cmake_project(path: Path, files: list[str]) -> Modules | None:

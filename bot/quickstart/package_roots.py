@@ -1,0 +1,52 @@
+"""The one package a clone is, by a package manager whose manifest at the root (or its
+versions' folder) names one: a LuaRocks rock (its rockspecs' ``package``) and an Alire crate
+(``alire.toml``'s ``name``). Each is built from the root, so the whole clone is its service:
+the makefile, install scripts and manifest beside the sources."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from bot.quickstart.build_files import Declared, Modules, show
+
+__all__ = ["package_root"]
+
+_ROCKSPEC_PACKAGE = re.compile(r"^\s*package\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+# Where a rock keeps its rockspecs: at the root, or one per released version in a folder.
+_ROCKSPEC_FOLDERS = frozenset({"", "rockspec", "rockspecs"})
+
+
+def package_root(path: Path, files: list[str]) -> Modules | None:
+    """The whole clone as the one rock or crate its root manifests name, or None."""
+    return _luarocks(path, files) or _alire(path, files)
+
+
+def _luarocks(path: Path, files: list[str]) -> Modules | None:
+    """The one rock a clone's rockspecs declare (``package = "luarocks"``), at the root or in a
+    ``rockspecs/`` folder of versions: the whole clone, which ``luarocks make`` builds from the
+    root; None where they name no package or several."""
+    specs = [
+        f for f in files
+        if f.endswith(".rockspec") and f.rpartition("/")[0].lower() in _ROCKSPEC_FOLDERS
+    ]  # fmt: skip
+    names = {m.group(1) for f in specs if (m := _ROCKSPEC_PACKAGE.search(show(path, f) or ""))}
+    if len(names) != 1:
+        return None
+    return [Declared("", names.pop())], f"LuaRocks rockspec ({specs[0]})"
+
+
+def _alire(path: Path, files: list[str]) -> Modules | None:
+    """An Alire crate (Ada's package manager) named by a root ``alire.toml``: one crate, built
+    from the root by its GNAT project files (``alr`` keeps its sources in ``src/`` and its
+    development scripts in ``dev/``); None without one or its name."""
+    text = show(path, "alire.toml") if "alire.toml" in files else None
+    try:
+        crate = tomllib.loads(text) if text is not None else {}
+    except tomllib.TOMLDecodeError:
+        return None
+    name = crate.get("name")
+    if not isinstance(name, str) or not name:
+        return None
+    return [Declared("", name)], "the Alire crate (alire.toml)"
