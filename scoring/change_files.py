@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from scoring.facts import ChangeFacts, FileChange, Marked
 from scoring.history import subsystem_of
-from scoring.paths import path_kinds
+from scoring.paths import PathKinds, path_kinds, undocumented_kinds
 
 __all__ = [
     "ChangeFiles",
@@ -25,6 +25,7 @@ __all__ = [
 # Module constants: an enum member read through its class costs more, for every file.
 _HAND_WRITTEN = Marked.HAND_WRITTEN
 _DOCUMENTATION = Marked.DOCUMENTATION
+_UNDOCUMENTED = Marked.UNDOCUMENTED
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -62,7 +63,8 @@ def code_lines_of(f: FileChange) -> tuple[int, int]:
     (comments and blank lines out, ``scoring.code_lines``) where it read the
     text, else every added and deleted line: a code host's API gives only counts.
     """
-    if not path_kinds(f.path).code or not written_by_hand(f) or f.marked is _DOCUMENTATION:
+    kinds = undocumented_kinds(f.path) if f.marked is _UNDOCUMENTED else path_kinds(f.path)
+    if not kinds.code or not written_by_hand(f) or f.marked is _DOCUMENTATION:
         return 0, 0
     added = f.added if f.code_added is None else f.code_added
     deleted = f.deleted if f.code_deleted is None else f.code_deleted
@@ -141,7 +143,22 @@ def _path_facts(path: str) -> _PathFacts:
     """What ``path`` says, worked out once and kept: every scored change asks for each of
     its files, and reading a ``PathKinds`` and splitting the path each time cost more than
     the rest of a file's counting."""
-    k = path_kinds(path)
+    facts = _facts(path, path_kinds(path))
+    if len(_PATHS) >= _KEEP:
+        _PATHS.clear()
+    _PATHS[path] = facts
+    return facts
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _undocumented_facts(path: str) -> _PathFacts:
+    """What ``path`` says where its repository marks it no documentation
+    (``Marked.UNDOCUMENTED``)."""
+    return _facts(path, undocumented_kinds(path))
+
+
+def _facts(path: str, k: PathKinds) -> _PathFacts:
+    """What ``path`` of kinds ``k`` says, for ``read_files``."""
     flags = (
         (_INFRA if k.infra else 0)
         | (_SENSITIVE if k.sensitive else 0)
@@ -151,7 +168,7 @@ def _path_facts(path: str) -> _PathFacts:
         # it changes nothing that ships; deployment configuration does (``PathKinds.ships``).
         | (_SHIPS if k.ships else 0)
     )
-    facts = (
+    return (
         k.code,
         k.test,
         k.generated,
@@ -160,10 +177,6 @@ def _path_facts(path: str) -> _PathFacts:
         path.rpartition("/")[0],
         subsystem_of(path, None),
     )
-    if len(_PATHS) >= _KEEP:
-        _PATHS.clear()
-    _PATHS[path] = facts
-    return facts
 
 
 def change_files(change: ChangeFacts) -> ChangeFiles:
@@ -207,6 +220,8 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
             elif marked is _DOCUMENTATION:
                 code = test = migrates = False
                 flags = 0
+            elif marked is _UNDOCUMENTED:
+                code, test, handless, migrates, flags, directory, head = _undocumented_facts(path)
         if test:
             test_files += 1
         # A migration whose edit the source read as comments, blank lines or whitespace only

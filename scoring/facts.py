@@ -48,6 +48,10 @@ class Marked(StrEnum):
     # ``linguist-generated=false`` or ``linguist-vendored=false``: hand-written, whatever
     # its name says.
     HAND_WRITTEN = "hand-written"
+    # ``linguist-documentation=false``, or an example of a repository of examples
+    # (``scoring.example_collections``): no documentation nor example, whatever its folder
+    # says (``scoring.paths.undocumented_kinds``).
+    UNDOCUMENTED = "undocumented"
 
 
 def marked_as(value: str | None) -> Marked | None:

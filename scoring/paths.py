@@ -65,7 +65,14 @@ from scoring.test_names import in_test_folder, test_file_name
 from scoring.translations import is_translation
 from scoring.typed_code import typed_code
 
-__all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
+__all__ = [
+    "PathKinds",
+    "in_examples",
+    "is_migration",
+    "is_test_path",
+    "path_kinds",
+    "undocumented_kinds",
+]
 
 # The risky kinds' expressions are lower-case and searched in "/" + the lower-cased path:
 # case-insensitive without re.IGNORECASE, which halves their speed, and every alternative starts
@@ -73,9 +80,12 @@ __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
 # Tests, fixtures, documentation (Maven 1's ``xdocs/`` too) and examples: never a risky
 # kind (manifests aside).
+# Folders of examples by their name (``examples/``, ``samples/``, ``demo/``, ``tutorial/``, ...).
+_EXAMPLE_NAMES = r"_?examples?|_?samples?|demos?|tutorials?|quickstarts?|sandbox"
+_EXAMPLES = re.compile(rf"/(?:{_EXAMPLE_NAMES})/")
 _ASIDE = re.compile(
     r"/(?:(tests?|tst|spec|__tests?__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
-    r"|_?examples?|_?samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox|website|_?site)/"
+    rf"|{_EXAMPLE_NAMES}|docs_src|website|_?site)/"
     r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$"
     # Storybook's stories (``Button.stories.tsx``): a component's examples, which no build ships.
     r"|[^/]*\.stor(?:y|ies)\.(?:[cm]?[jt]sx?|mdx|svelte|vue)$)",
@@ -294,16 +304,38 @@ def path_kinds(path: str) -> PathKinds:
     where riskbrief's rules leave the answer open (a test by its name needs none of them),
     which gives the same kinds as asking every one first.
     """
+    return _kinds(path, asides=True)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def undocumented_kinds(path: str) -> PathKinds:
+    """The kinds of a path its repository says is no documentation (``Marked.UNDOCUMENTED``:
+    Linguist's ``linguist-documentation=false``, or an example of a collection of examples,
+    ``scoring.example_collections``): ``path_kinds`` with no folder or name setting it aside as
+    docs or an example and Linguist's documentation not asked; a test is still a test."""
+    return _kinds(path, asides=False)
+
+
+def in_examples(path: str) -> bool:
+    """Whether ``path`` lies in a folder named for examples (``examples/``, ``samples/``,
+    ``tutorial/``, ``play-java-chatroom-example/``), a JVM package's folders not counted."""
+    slashed = "/" + path.lower()
+    folders, dirs = named_folders(path, slashed, slashed[slashed.rfind("/") + 1 :])
+    return _EXAMPLES.search(folders) is not None or any(map(examples_folder, dirs))
+
+
+def _kinds(path: str, asides: bool) -> PathKinds:
+    """``path_kinds``; without ``asides``, nothing is set aside as docs or an example."""
     if (stand_in := _dotfile_stand_in(path)) is not None:
-        return path_kinds(stand_in)
+        return path_kinds(stand_in) if asides else undocumented_kinds(stand_in)
     slashed = "/" + path.lower()
     name = slashed[slashed.rfind("/") + 1 :]
     folders, dirs = named_folders(path, slashed, name)
     named_migration = _MIGRATION.search(slashed) is not None
     named_infra = _INFRA.search(folders) is not None
     # Under tests, docs or examples, or Linguist's documentation; ``None`` until asked.
-    examples = _ASIDE.search(folders) is not None or any(map(examples_folder, dirs))
-    aside: bool | None = True if examples else None
+    examples = asides and (_ASIDE.search(folders) is not None or any(map(examples_folder, dirs)))
+    aside: bool | None = True if examples else None if asides else False
     if aside is None and (named_migration or named_infra):
         aside = is_documentation(path)
     # A migration's own name can read like a test's (Django's 0005_add_test.py).

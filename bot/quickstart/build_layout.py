@@ -38,8 +38,9 @@ from bot.quickstart.package_manifests import (
 )
 from bot.quickstart.service_names import is_service_name, kept
 from data.path_globs import in_globs, matches
+from scoring.example_collections import example_code, is_collection
 from scoring.linguist import language_of
-from scoring.paths import path_kinds
+from scoring.paths import in_examples, path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout"]
 
@@ -78,9 +79,15 @@ def _key(name: str) -> str:
 
 def hand_written_code(files: list[str]) -> list[str]:
     """The ``files`` that are hand-written code (``scoring.paths.path_kinds``), not what a
-    build wrote."""
+    build wrote; in a repository of examples, its examples' code too
+    (``scoring.example_collections``)."""
     tracked = set(files)
-    return [f for f in files if path_kinds(f).code and not is_build_output(f, tracked)]
+    collection = is_collection(files)
+    return [
+        f for f in files
+        if (path_kinds(f).code or (collection and example_code(f)))
+        and not is_build_output(f, tracked)
+    ]  # fmt: skip
 
 
 # The files that make a folder a package of its own, in any ecosystem: what builds it.
@@ -143,15 +150,15 @@ def _targets_in(prefix: str, folder: str, code: list[str]) -> list[str]:
     return targets if len(targets) >= 2 else []
 
 
-def _code_folders(code: list[str], prefix: str) -> list[str]:
+def _code_folders(code: list[str], prefix: str, examples: bool = False) -> list[str]:
     """Folders right under ``prefix`` holding files of ``code``, less the ones that are no
-    service."""
+    service; with ``examples`` (a repository of examples), a folder named for examples is one."""
     folders = {
         f[len(prefix) :].split("/", 1)[0]
         for f in code
         if f.startswith(prefix) and "/" in f[len(prefix) :]
     }
-    return sorted(d for d in folders if is_service_name(d))
+    return sorted(d for d in folders if is_service_name(d) or (examples and in_examples(f"{d}/_")))
 
 
 def _declared(path: Path, files: list[str]) -> Modules | None:
@@ -220,13 +227,18 @@ def _guessed(
     """The top-level folders holding hand-written code (``code``, else all the clone's), one
     level deeper under a lone wrapper (``src/``)."""
     code = hand_written_code(files) if code is None else code
+    # A repository of examples (``scoring.example_collections``): each example is a service, and
+    # a folder of them (``examples/``) wraps them as ``src/`` wraps code.
+    collection = is_collection(files)
     prefix = ""
-    folders = _code_folders(code, prefix)
+    folders = _code_folders(code, prefix, collection)
     # All code under one wrapper (src/, packages/…): the services are one level deeper, unless
     # the wrapper holds code of its own (Perl's lib/Mojolicious.pm beside lib/Mojolicious/).
-    while len(folders) == 1 and folders[0] in _WRAPPERS:
+    while len(folders) == 1 and (
+        folders[0] in _WRAPPERS or (collection and in_examples(f"{prefix}{folders[0]}/_"))
+    ):
         wrapper = f"{prefix}{folders[0]}/"
-        inner = _code_folders(code, wrapper)
+        inner = _code_folders(code, wrapper, collection)
         if not inner or any(f.startswith(wrapper) and "/" not in f[len(wrapper) :] for f in code):
             break
         prefix, folders = f"{prefix}{folders[0]}/", inner

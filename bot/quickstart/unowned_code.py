@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.quickstart.build_output import is_build_output
 from bot.quickstart.clone_files import index_paths
+from scoring.example_collections import example_code, is_collection
 from scoring.paths import path_kinds
 
 __all__ = ["UNOWNED_WARNING", "UnownedCode", "unowned_code"]
@@ -118,6 +119,8 @@ def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
     # A submodule's path is another repository's commit, no code of this one.
     files, gitlinks = index_paths(path)
     tracked, submodules = set(files), set(gitlinks)
+    # A repository of examples: its examples' code is code (``scoring.example_collections``).
+    collection = is_collection(files)
     changes = unowned = 0
     folders: Counter[str] = Counter()
     within = False
@@ -125,7 +128,9 @@ def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
         if line.startswith("\x01"):
             within = int(line[1:]) > start.timestamp()
             continue
-        if not within or not line or line in submodules or not path_kinds(line).code:
+        if not within or not line or line in submodules:
+            continue
+        if not (path_kinds(line).code or (collection and example_code(line))):
             continue
         if is_build_output(line, tracked):
             continue

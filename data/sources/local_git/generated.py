@@ -4,8 +4,11 @@ Six markers, the first two the repository's word rather than a guess from a name
 
 * ``.gitattributes`` (at the mined branch's head, every folder's):
   ``linguist-generated``, ``linguist-vendored`` or ``-diff`` on a pattern; and
-  ``linguist-documentation``, and the unmarking ``linguist-generated=false``, stored as
-  ``SourceChangeFile.marked``, which wins over every name rule of the scorer's.
+  ``linguist-documentation``, and the unmarking ``linguist-generated=false`` and
+  ``linguist-documentation=false``, stored as ``SourceChangeFile.marked``, which wins over
+  every name rule of the scorer's. In a repository of examples
+  (``scoring.example_collections``), an example's code not marked otherwise is marked as
+  ``linguist-documentation=false`` would: its examples are what it makes.
   Patterns match as gitignore's do (pathspec); a later line, or a deeper
   folder's file, overrides an earlier one, as git's own attribute lookup does.
 * A "generated" header on a comment line of the file's first 4 kB
@@ -55,6 +58,7 @@ from scoring.build_scripts import (
     script_cleaned_paths,
 )
 from scoring.change_files import is_generated_name
+from scoring.example_collections import example_code, is_collection
 from scoring.facts import Marked
 from scoring.linguist import content_generated
 
@@ -225,6 +229,8 @@ class GeneratedFiles:
                 blob = run_git(path, "show", f"{rev}:{name}", check=False)
                 texts[name] = blob.stdout.decode("utf-8", "replace")
         self.rules = attribute_rules(texts)
+        # A repository of examples (Play's samples): its examples are its code, marked so.
+        self.collection = is_collection(names)
         # A file whose source map is committed beside it (``app.js`` and ``app.js.map``) is
         # a build's output, whatever its name: a bundle rebuilt by an "Update assets" commit.
         self.mapped = frozenset(n.removesuffix(".map") for n in names if n.endswith(".map"))
@@ -250,6 +256,10 @@ class GeneratedFiles:
             return Marked.GENERATED
         if documentation:
             return Marked.DOCUMENTATION
+        if documentation is False or (
+            documentation is None and self.collection and example_code(path)
+        ):
+            return Marked.UNDOCUMENTED
         return Marked.HAND_WRITTEN if generated is False else None
 
     def _read_headers(self, sha: str, paths: list[str], reader: FileLengths | None) -> None:
@@ -289,7 +299,7 @@ class GeneratedFiles:
         named = [
             mark is Marked.GENERATED
             or (
-                mark is None
+                (mark is None or mark is Marked.UNDOCUMENTED)
                 and (
                     is_generated_name(f.path)
                     or f.path in self.mapped

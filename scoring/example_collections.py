@@ -1,0 +1,59 @@
+"""Whether a repository is a collection of examples, whose examples are what it makes.
+
+riskbrief sets examples aside (``scoring.paths``): a library's ``examples/`` shows how to
+use it and ships nothing, so a change there is never high risk and no service holds it. A
+repository whose code is nearly all in folders named for examples (Play's samples, one
+``play-java-chatroom-example/`` with its own sbt build each; ``flutter/samples``) is another
+thing: the examples are its product, each a project a reader runs, and a change to one is a
+change to what it ships. There the examples' files are read as code
+(``scoring.paths.undocumented_kinds``) by the sync, which marks them so
+(``Marked.UNDOCUMENTED``), and by the quickstart, which drafts their services.
+
+The rule reads the repository's files at one commit (the mined branch's head), never one
+change: whether a folder of examples is the product depends on what else is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scoring.paths import in_examples, path_kinds, undocumented_kinds
+
+__all__ = ["COLLECTION_SHARE", "MIN_EXAMPLE_FILES", "example_code", "is_collection"]
+
+# The share of a repository's code (its examples' counted) that must lie in examples for the
+# examples to be its product: most of it, so a library's own code, however small beside its
+# examples, keeps them aside. Play's samples hold about nine tenths in examples, a web framework
+# with a large examples/ folder (axum) under half.
+COLLECTION_SHARE = 0.8
+# A handful of example files beside no other code (a new project's first example) is no
+# collection: the rule needs enough files to say what the repository makes.
+MIN_EXAMPLE_FILES = 20
+
+
+def example_code(path: str) -> bool:
+    """Whether ``path`` is an example's code: in a folder named for examples, set aside by
+    ``path_kinds`` for that, and code once no folder sets it aside (tests, docs, data and
+    generated files inside an example stay what they are)."""
+    return in_examples(path) and not path_kinds(path).code and undocumented_kinds(path).code
+
+
+def is_collection(paths: Iterable[str]) -> bool:
+    """Whether the repository whose files are ``paths`` is a collection of examples: at least
+    ``MIN_EXAMPLE_FILES`` files of example code (``example_code``), and at least
+    ``COLLECTION_SHARE`` of all its code (``path_kinds``' code and the examples')."""
+    listed = list(paths)
+    # Examples first, by their folders' names alone: most repositories have too few to be a
+    # collection, and classifying every path of a large one costs seconds.
+    examples = sum(1 for p in listed if in_examples(p) and example_code(p))
+    if examples < MIN_EXAMPLE_FILES:
+        return False
+    # The code beside them may be at most this much.
+    most = examples * (1 - COLLECTION_SHARE) / COLLECTION_SHARE
+    code = 0
+    for path in listed:
+        if path_kinds(path).code:
+            code += 1
+            if code > most:
+                return False
+    return True
