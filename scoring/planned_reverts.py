@@ -30,7 +30,18 @@ def is_planned_revert(title: str, body: str | None) -> bool:
     return bool(_PLANNED.search(title) or (body and _PLANNED.search(body)))
 
 
+# Git's own title for a revert of a revert (``Revert "Revert "X""``): it lands the work again
+# whether or not the change it undid was read as a revert (a hand-made "Revert target changes"
+# with no "This reverts commit" line in it).
+_RELANDS = re.compile(r'\s*revert\s+"revert\b', re.IGNORECASE)
+
+
 def names_a_failure(title: str, body: str | None, target_is_revert: bool) -> bool:
     """Whether a revert (its ``title`` and ``body``) says the change it undid failed: not
-    when that change was itself a revert (this lands the work again), nor when planned."""
-    return not target_is_revert and not is_planned_revert(title, body)
+    when that change was itself a revert or the title says it reverts one (this lands the work
+    again), nor when planned."""
+    return (
+        not target_is_revert
+        and _RELANDS.match(title) is None
+        and not is_planned_revert(title, body)
+    )

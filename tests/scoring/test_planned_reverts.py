@@ -39,3 +39,19 @@ def test_a_revert_of_a_failure_is_not_planned(title: str, body: str | None) -> N
 def test_a_revert_of_a_revert_names_no_failure() -> None:
     """A revert whose target is itself a revert lands the work again."""
     assert not names_a_failure('Revert "Revert "Add checkout""', None, target_is_revert=True)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['Revert "Revert target changes"', 'revert "Revert: drop the cache"', ' Revert  "revert x"'],
+)
+def test_a_title_that_reverts_a_revert_names_no_failure(title: str) -> None:
+    """Git's title for a revert of a revert re-lands the work even when the change it undid
+    was not read as a revert (a hand-made "Revert target changes" with no "This reverts" line)."""
+    assert not names_a_failure(title, "This reverts commit cb211266.", target_is_revert=False)
+
+
+def test_a_revert_of_a_change_named_for_reverting_still_names_a_failure() -> None:
+    """Only git's quoted ``Revert "Revert …`` title re-lands: reverting "Reverting fees to v1
+    pricing" (a change that reverts nothing of git's) still says that change broke something."""
+    assert names_a_failure('Revert "Reverting fees to v1 pricing"', None, target_is_revert=False)
