@@ -83,13 +83,22 @@ __all__ = [
 # Folders of examples by their name (``examples/``, ``samples/``, ``demo/``, ``tutorial/``, ...).
 _EXAMPLE_NAMES = r"_?examples?|_?samples?|demos?|tutorials?|quickstarts?|sandbox"
 _EXAMPLES = re.compile(rf"/(?:{_EXAMPLE_NAMES})/")
-_ASIDE = re.compile(
-    r"/(?:(tests?|tst|spec|__tests?__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
-    rf"|{_EXAMPLE_NAMES}|docs_src|website|_?site)/"
-    r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$"
-    # Storybook's stories (``Button.stories.tsx``): a component's examples, which no build ships.
-    r"|[^/]*\.stor(?:y|ies)\.(?:[cm]?[jt]sx?|mdx|svelte|vue)$)",
+# The other folders set aside: tests, fixtures, docs and docs sites.
+_OTHER_ASIDE = (
+    r"tests?|tst|spec|__tests?__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
+    r"|docs_src|website|_?site"
 )
+# The files set aside by their names wherever they sit.
+_ASIDE_NAMES = (
+    r"[^/]*\.(md|markdown|rst|adoc|rdoc)$"
+    # Storybook's stories (``Button.stories.tsx``): a component's examples, which no build ships.
+    r"|[^/]*\.stor(?:y|ies)\.(?:[cm]?[jt]sx?|mdx|svelte|vue)$"
+)
+_ASIDE = re.compile(rf"/(?:({_OTHER_ASIDE}|{_EXAMPLE_NAMES})/|{_ASIDE_NAMES})")
+# What sets a file aside that is no example's: in a repository of examples it stays aside.
+_NOT_FOR_EXAMPLES = re.compile(rf"/(?:({_OTHER_ASIDE})/|{_ASIDE_NAMES})")
+# What sets a file aside by its own name: prose and stories, whatever its folder.
+_ASIDE_BY_NAME = re.compile(rf"/(?:{_ASIDE_NAMES})")
 
 # Not hand-written code a reviewer reads, beyond tests and ``_ASIDE``: test data and snapshots,
 # documentation folders and release notes, CI configuration, editor and repository settings, and
@@ -317,11 +326,14 @@ def undocumented_kinds(path: str) -> PathKinds:
 
 
 def in_examples(path: str) -> bool:
-    """Whether ``path`` lies in a folder named for examples (``examples/``, ``samples/``,
-    ``tutorial/``, ``play-java-chatroom-example/``), a JVM package's folders not counted."""
+    """Whether ``path`` is set aside for its folder's name saying examples alone (``examples/``,
+    ``samples/``, ``tutorial/``, ``play-java-chatroom-example/``), not for a docs or tests
+    folder or a name of its own (``README.md``); a JVM package's folders are no folder."""
     slashed = "/" + path.lower()
     folders, dirs = named_folders(path, slashed, slashed[slashed.rfind("/") + 1 :])
-    return _EXAMPLES.search(folders) is not None or any(map(examples_folder, dirs))
+    return (_EXAMPLES.search(folders) is not None or any(map(examples_folder, dirs))) and (
+        _NOT_FOR_EXAMPLES.search(folders) is None
+    )
 
 
 def _kinds(path: str, asides: bool) -> PathKinds:
@@ -334,8 +346,14 @@ def _kinds(path: str, asides: bool) -> PathKinds:
     named_migration = _MIGRATION.search(slashed) is not None
     named_infra = _INFRA.search(folders) is not None
     # Under tests, docs or examples, or Linguist's documentation; ``None`` until asked.
-    examples = asides and (_ASIDE.search(folders) is not None or any(map(examples_folder, dirs)))
-    aside: bool | None = True if examples else None if asides else False
+    aside: bool | None
+    if asides:
+        examples = _ASIDE.search(folders) is not None or any(map(examples_folder, dirs))
+        aside = True if examples else None
+    else:
+        # No folder sets it aside and Linguist's documentation is not asked, but prose and
+        # stories still are what their names say.
+        aside = _ASIDE_BY_NAME.search(folders) is not None
     if aside is None and (named_migration or named_infra):
         aside = is_documentation(path)
     # A migration's own name can read like a test's (Django's 0005_add_test.py).

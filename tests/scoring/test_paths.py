@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.paths import is_migration, is_test_path, path_kinds
+from scoring.paths import in_examples, is_migration, is_test_path, path_kinds, undocumented_kinds
 
 _KINDS = ("migration", "test", "infra", "sensitive", "manifest")
 
@@ -712,3 +712,25 @@ def test_rows_a_changelog_loads_are_no_schema_migration(path: str, migration: bo
     ``fake-data/``) changes data, no schema: no migration gate (jhipster-sample-app's
     regenerated fake rows made "automatic project update" critical)."""
     assert path_kinds(path).migration is migration
+
+
+def test_a_path_marked_no_documentation_is_read_without_its_folders_asides() -> None:
+    """``undocumented_kinds`` reads a docs or example folder's code as code, as Linguist's
+    ``linguist-documentation=false`` asks; a test stays a test and Markdown stays prose."""
+    for path in ("docs/plugin/render.py", "examples/chat/app.py", "play-java-forms-example/A.java"):
+        assert not path_kinds(path).code
+        assert undocumented_kinds(path).code
+    assert undocumented_kinds("examples/chat/tests/test_app.py").test
+    assert not undocumented_kinds("examples/chat/tests/test_app.py").code
+    assert not undocumented_kinds("docs/guide.md").code
+
+
+def test_in_examples_is_only_an_examples_folder_name() -> None:
+    """A path is in examples when a folder's name says examples, and no docs or tests folder or
+    prose name sets it aside too; a JVM package named ``example`` is no folder of examples."""
+    assert in_examples("examples/chat/app.py")
+    assert in_examples("play-scala-forms-example/app/Widget.scala")
+    assert not in_examples("examples/chat/docs/app.py")
+    assert not in_examples("examples/chat/README.md")
+    assert not in_examples("src/main/java/com/example/App.java")
+    assert not in_examples("lib/app.py")

@@ -285,6 +285,89 @@ paths = ["**"]
     assert lines["src/app.py"] == (1, 0)
 
 
+def test_linguist_documentation_false_makes_docs_code(engine: Engine, tmp_path: Path) -> None:
+    """``linguist-documentation=false`` (Linguist's unmarking) stores a file under ``docs/`` as
+    no documentation, and its lines count as code; an unmarked docs file's do not."""
+    repo = GitRepo(tmp_path / "web")
+    repo.commit(
+        {
+            ".gitattributes": "docs/plugin/*.py -linguist-documentation\n",
+            "docs/plugin/render.py": "def render():\n    return 1\n",
+            "docs/tour.py": "print('hello')\n",
+        },
+        "Start",
+        T0,
+    )
+    sync_clone(engine, _web(repo))
+    with Session(engine) as session:
+        stored = {f.path: f.marked for f in session.exec(select(ChangeFile))}
+        (change,) = load_changes(session)
+    assert stored["docs/plugin/render.py"] == "undocumented"
+    assert stored["docs/tour.py"] is None
+    lines = {f.path: code_lines_of(f) for f in change.files}
+    assert lines == {
+        ".gitattributes": (0, 0),
+        "docs/plugin/render.py": (2, 0),
+        "docs/tour.py": (0, 0),
+    }
+
+
+def test_a_repository_of_examples_marks_its_examples_code(engine: Engine, tmp_path: Path) -> None:
+    """In a repository of examples (each ``*-example/`` folder a project of its own, no other
+    code), an example's code is stored marked as no documentation and counts as code; its
+    tests stay tests. A library whose examples are beside its own code keeps them aside."""
+    files = {
+        f"play-{n}-example/app/controllers/{m}.java": f"class {m} {{ int x = {i}; }}\n"
+        for i, n in enumerate(["chat", "forms", "jpa", "rest", "upload", "stream", "tls"])
+        for m in ["Home", "Api", "Data"]
+    }
+    files["play-chat-example/test/HomeTest.java"] = "class HomeTest {}\n"
+    repo = GitRepo(tmp_path / "samples")
+    repo.commit(files, "Samples", T0)
+    sync_clone(engine, _web(repo))
+    with Session(engine) as session:
+        stored = {f.path: f.marked for f in session.exec(select(ChangeFile))}
+        (change,) = load_changes(session)
+    assert stored["play-chat-example/app/controllers/Home.java"] == "undocumented"
+    assert stored["play-chat-example/test/HomeTest.java"] is None
+    lines = {f.path: code_lines_of(f) for f in change.files}
+    assert lines["play-jpa-example/app/controllers/Api.java"] == (1, 0)
+    assert lines["play-chat-example/test/HomeTest.java"] == (0, 0)
+
+
+def test_a_librarys_examples_stay_aside(engine: Engine, tmp_path: Path) -> None:
+    """A library whose own code is a third of its code beside 21 example files is no
+    repository of examples: its examples are stored unmarked and count no code."""
+    files = {f"examples/ex{i}/main.py": f"x = {i}\n" for i in range(21)}
+    files |= {f"lib/mod{i}.py": f"y = {i}\n" for i in range(11)}
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit(files, "Library", T0)
+    sync_clone(engine, _web(repo))
+    with Session(engine) as session:
+        stored = {f.path: f.marked for f in session.exec(select(ChangeFile))}
+        (change,) = load_changes(session)
+    assert set(stored.values()) == {None}
+    assert code_lines_of(next(f for f in change.files if f.path == "examples/ex3/main.py")) == (
+        0,
+        0,
+    )
+
+
+def _web(repo: GitRepo) -> OrgConfig:
+    """One repository, all of it one service."""
+    return parse_org_config(
+        f"""
+[[repositories]]
+name = "acme/web"
+path = "{repo.path}"
+[[services]]
+key = "web"
+repository = "acme/web"
+paths = ["**"]
+"""
+    )
+
+
 def test_what_a_packages_build_script_deletes_is_generated(engine: Engine, tmp_path: Path) -> None:
     """A folder the root package.json's build deletes before it builds (mkdocs-material's
     ``rimraf material && …``) is the build's output: its copy of each source file is stored

@@ -1,0 +1,47 @@
+"""A repository of examples: its examples are its code; a library's examples stay aside."""
+
+from __future__ import annotations
+
+from scoring.example_collections import MIN_EXAMPLE_FILES, example_code, is_collection
+
+# Play's samples, as its tree has them: one sbt project per folder, each named for an example.
+_SAMPLES = [
+    f"play-{lang}-{name}-example/app/controllers/{c}.{ext}"
+    for lang, ext in (("java", "java"), ("scala", "scala"))
+    for name in ("chatroom", "forms", "jpa", "rest-api", "fileupload", "streaming")
+    for c in ("HomeController", "ApiController")
+]
+
+
+def test_a_repository_of_sample_projects_is_a_collection() -> None:
+    """Two dozen files of sample projects' code beside two root scripts are a collection."""
+    assert is_collection([*_SAMPLES, "sources.sh", "test.sh", "README.md", "LICENSE"])
+
+
+def test_a_library_with_large_examples_is_no_collection() -> None:
+    """A library whose own code is more than a fifth of all its code keeps its examples aside."""
+    library = [f"src/mod{i}.rs" for i in range(8)]
+    examples = [f"examples/ex{i}/src/main.rs" for i in range(24)]
+    assert not is_collection([*library, *examples])
+    assert is_collection([*library[:5], *examples])
+
+
+def test_a_handful_of_examples_is_no_collection() -> None:
+    """Fewer example files than ``MIN_EXAMPLE_FILES`` say nothing of what a repository makes."""
+    few = [f"examples/ex{i}/main.py" for i in range(MIN_EXAMPLE_FILES - 1)]
+    assert not is_collection(few)
+    assert is_collection([*few, "examples/last/main.py"])
+
+
+def test_an_examples_tests_docs_and_prose_are_no_example_code() -> None:
+    """Inside an example, tests, docs and Markdown stay what they are; only its code counts."""
+    assert example_code("play-java-forms-example/app/controllers/WidgetController.java")
+    assert not example_code("play-java-forms-example/test/controllers/WidgetTest.java")
+    assert not example_code("play-java-forms-example/docs/guide.java")
+    assert not example_code("play-java-forms-example/README.md")
+
+
+def test_code_outside_examples_and_jvm_package_names_are_no_example_code() -> None:
+    """Code already read as code, and a JVM package named ``example``, are no example's code."""
+    assert not example_code("src/main/java/com/example/demo/App.java")
+    assert not example_code("lib/forms.py")
