@@ -105,7 +105,11 @@ __all__ = [
 # (``lang/it/validation.php``, ``src/locales/pt-BR.ts``) is no code; nor is a Stylus or
 # PostCSS stylesheet, nor a tool's ``.<tool>rc`` dotfile (``.luacheckrc``); the rows a
 # Liquibase changelog loads (a CSV in a migrations folder) are no schema migration.
-SCORER_VERSION = "25"
+# 26: a repository of examples (``scoring.example_collections``: four fifths of its code in
+# folders named for examples) reads its examples as code, marked by a local clone's sync as
+# ``linguist-documentation=false`` (now honoured) would mark them: playframework/play-samples'
+# every change was no code, its samples in no service.
+SCORER_VERSION = "26"
 
 
 @dataclass(frozen=True, slots=True)

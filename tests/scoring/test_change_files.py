@@ -8,9 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scoring.change_files import ChangeFiles, change_files, is_generated_name, written_by_hand
+from scoring.change_files import (
+    ChangeFiles,
+    change_files,
+    code_lines_of,
+    is_generated_name,
+    written_by_hand,
+)
 from scoring.config import ScoringConfig
-from scoring.facts import ChangeFacts, FileChange
+from scoring.facts import ChangeFacts, FileChange, Marked
 from scoring.history_context import HistoryContext
 from scoring.paths import path_kinds
 from scoring.risk import score_change
@@ -321,3 +327,16 @@ def test_a_change_with_no_code_says_why_it_is_not_capped() -> None:
     )
     deploy = _scored((_file("k8s/deploy.yaml", 3, 1),))["size"].explanation
     assert "deployment configuration (k8s/deploy.yaml)" in deploy
+
+
+def test_a_file_marked_no_documentation_is_code_of_the_change() -> None:
+    """An example's file its repository marks no documentation (``Marked.UNDOCUMENTED``: a
+    repository of examples, or ``linguist-documentation=false``) adds lines of code and makes
+    the change touch code; the same file unmarked adds none."""
+    path = "play-java-forms-example/app/controllers/WidgetController.java"
+    marked = change_files(_change((_file(path, 40, 2, marked=Marked.UNDOCUMENTED),)))
+    plain = change_files(_change((_file(path, 40, 2),)))
+    assert (marked.source_lines, marked.code_added, marked.touches_code) == (42, 40, True)
+    assert (plain.source_lines, plain.code_added, plain.touches_code) == (0, 0, False)
+    assert code_lines_of(_file(path, 40, 2, marked=Marked.UNDOCUMENTED)) == (40, 2)
+    assert code_lines_of(_file(path, 40, 2)) == (0, 0)

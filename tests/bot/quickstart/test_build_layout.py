@@ -1619,3 +1619,33 @@ def test_an_alire_crate_is_the_whole_clone(tmp_path: Path) -> None:
     assert plan.services == (("alr", "**"),)
     assert owner["src/alr/alr-main.adb"] == owner["dev/functions.sh"] == "alr"
     assert owner["testsuite/drivers/helpers.py"] == "-"
+
+
+def test_a_repository_of_examples_drafts_a_service_per_example(tmp_path: Path) -> None:
+    """A repository whose code is all in folders named for examples (Play's samples, one sbt
+    build each) drafts each example as a service, where every example was code in no service;
+    an example's tests are still no service's."""
+    files: dict[str, str | bytes | None] = {"README.md": "# Samples\n", "test.sh": "sbt test\n"}
+    for name in ("chatroom", "forms", "jpa", "rest-api", "fileupload", "streaming", "tls"):
+        folder = f"play-scala-{name}-example"
+        files[f"{folder}/build.sbt"] = f'name := "{name}"\n'
+        for c in ("HomeController", "ApiController", "Module"):
+            files[f"{folder}/app/{c}.scala"] = f"class {c}\n"
+        files[f"{folder}/test/HomeSpec.scala"] = "class HomeSpec\n"
+    plan, owner = _plan(tmp_path / "samples", files)
+    assert len(plan.services) == 7
+    assert owner["play-scala-forms-example/app/Module.scala"] == "play-scala-forms-example"
+    assert owner["play-scala-jpa-example/app/HomeController.scala"] == "play-scala-jpa-example"
+    assert owner["play-scala-jpa-example/test/HomeSpec.scala"] == "-"
+
+
+def test_examples_under_one_folder_are_each_a_service(tmp_path: Path) -> None:
+    """A collection kept under one ``examples/`` folder opens it as ``src/`` is opened: each
+    example in it is a service."""
+    files: dict[str, str | bytes | None] = {}
+    for name in ("chat", "shop", "blog", "wiki", "todo", "maps", "auth"):
+        for m in ("main", "routes", "models"):
+            files[f"examples/{name}/{m}.py"] = f"NAME = '{m}'\n"
+    plan, owner = _plan(tmp_path / "examples-repo", files)
+    assert len(plan.services) == 7
+    assert owner["examples/shop/routes.py"] == "shop"
