@@ -325,6 +325,8 @@ def undocumented_kinds(path: str) -> PathKinds:
     return _kinds(path, asides=False)
 
 
+# Asked of every file of a clone, by the sync and by each of quickstart's readings of its layout.
+@functools.lru_cache(maxsize=1 << 17)
 def in_examples(path: str) -> bool:
     """Whether ``path`` is set aside for its folder's name saying examples alone (``examples/``,
     ``samples/``, ``tutorial/``, ``play-java-chatroom-example/``), not for a docs or tests
