@@ -57,6 +57,7 @@ from pygments.util import ClassNotFound
 
 from scoring.component_hunks import COMPONENT_STAND_INS, opens_in_script
 from scoring.lexer_choice import holds_no_code, lexer_for_text, shared_extension
+from scoring.linguist import language_of
 
 __all__ = ["CONTEXT_LINES", "MAX_LEXED_LINES", "code_lines"]
 
@@ -102,6 +103,10 @@ def _whole_name_patterns() -> re.Pattern[str]:
 _WHOLE_NAMES = _whole_name_patterns()
 
 
+# A word of every name Linguist gives the Dockerfile language, asked before the language is.
+_DOCKER_WORD = re.compile("dockerfile|containerfile", re.IGNORECASE)
+
+
 def _lexer(name: str) -> Lexer | None:
     """The lexer Pygments picks by a file's name alone, looked up once per extension.
 
@@ -112,6 +117,10 @@ def _lexer(name: str) -> Lexer | None:
     dot = name.rfind(".")
     if dot <= 0 or _WHOLE_NAMES.match(name):
         return _lexer_by(name)
+    if _DOCKER_WORD.search(name) and language_of(name) == "Dockerfile":
+        # Linguist's ``*.dockerfile`` and Docker's ``Dockerfile.dev`` (``dockerfile_variant``),
+        # which Pygments' Docker lexer does not claim by name.
+        return _lexer_by("Dockerfile")
     extension = name[dot:]
     return _lexer_by(f"_{COMPONENT_STAND_INS.get(extension.lower(), extension)}")
 

@@ -108,7 +108,10 @@ __all__ = [
 # 26: a repository of examples (``scoring.example_collections``: four fifths of its code in
 # folders named for examples) reads its examples as code, marked by a local clone's sync as
 # ``linguist-documentation=false`` (now honoured) would mark them: playframework/play-samples'
-# every change was no code, its samples in no service.
+# every change was no code, its samples in no service; ``Dockerfile.debug`` is a Dockerfile
+# (Docker's ``-f`` convention), its comments no code; a Cargo.lock that only records its crates'
+# own versions, or only gains packages beside a Cargo.toml edited in no dependency, is no
+# dependency change (sharkdp/bat's release bumps and test dependencies were high).
 SCORER_VERSION = "26"
 
 

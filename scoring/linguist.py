@@ -27,6 +27,7 @@ __all__ = [
     "Linguist",
     "content_generated",
     "content_language",
+    "dockerfile_variant",
     "is_configuration",
     "is_documentation",
     "is_generated",
@@ -92,7 +93,7 @@ def _language(path: str) -> str | None:
         return str(by_name)
     by_extension = _enry().get_language_by_extension(path).language
     if not by_extension:
-        return None
+        return "Dockerfile" if dockerfile_variant(path) else None
     language = str(by_extension)
     if _type(language) is LanguageType.DATA and not _longer_extension(path, language):
         # go-enry's index of extensions names one data language for ``.sol`` (a Gerber
@@ -102,6 +103,22 @@ def _language(path: str) -> str | None:
         # its content (``scoring.lexer_choice``).
         return _programming_claimant(path) or language
     return language
+
+
+# Docker's and Podman's convention for a second build file (``docker build -f Dockerfile.dev``,
+# ``Containerfile.pebble``): Linguist names only ``Dockerfile``, ``Containerfile`` and the
+# ``.dockerfile`` extension, so ``Dockerfile.debug`` was of no language and its comments were
+# read as code (a Renovate marker added to ten Dockerfiles stayed a deployment change).
+_DOCKERFILE_VARIANT = re.compile(r"(?:Docker|Container)file\.[^/]+")
+
+
+def dockerfile_variant(name: str) -> bool:
+    """Whether a file's name is a Dockerfile's by Docker's convention (``Dockerfile.dev``) and
+    Linguist knows no language by its extension (``Dockerfile.md`` is Markdown)."""
+    return (
+        _DOCKERFILE_VARIANT.fullmatch(name) is not None
+        and not _enry().get_language_by_extension(name).language
+    )
 
 
 def _longer_extension(name: str, language: str) -> bool:

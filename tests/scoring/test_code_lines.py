@@ -359,3 +359,14 @@ def test_elixir_documentation_attributes_text_is_no_code() -> None:
         ['+  @doc "Starts it."', "+  def start, do: :ok", '+  sql = """', "+  SELECT 1", '+  """']
     ]
     assert code_lines("lib/server.ex", code) == (5, 0)
+
+
+@pytest.mark.parametrize(
+    "path", ["src/cartservice/Dockerfile.debug", "Containerfile.pebble", "app.dockerfile"]
+)
+def test_a_dockerfile_by_dockers_convention_is_read_as_a_dockerfile(path: str) -> None:
+    """``Dockerfile.debug`` (``docker build -f``) and Linguist's ``*.dockerfile`` are read by the
+    Docker lexer: a Renovate marker added as a comment is no line of code, a ``RUN`` is one."""
+    marker = "+# renovate: datasource=github-releases depName=grpc-ecosystem/grpc-health-probe"
+    assert code_lines(path, [[" FROM alpine:3.20", marker, " RUN true"]]) == (0, 0)
+    assert code_lines(path, [[" FROM alpine:3.20", "+RUN apk add curl", " RUN true"]]) == (1, 0)

@@ -272,3 +272,25 @@ def test_a_gerber_file_named_like_solidity_holds_no_code_by_its_text() -> None:
     gerber = ["+G04 EAGLE Gerber RS-274X export*", "+G75*", "+%MOMM*%", "+%FSLAX34Y34*%", "+D10*"]
     assert code_lines("board/pcb.sol", [gerber]) == (0, 0)
     assert not path_kinds("board/pcb.gbr").code
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "src/cartservice/src/Dockerfile.debug",
+        "Dockerfile.mainline.alpine",
+        "hack/containers/Containerfile.webhook",
+        "Dockerfile",
+    ],
+)
+def test_a_dockerfile_named_by_dockers_convention_is_a_dockerfile(path: str) -> None:
+    """``Dockerfile.<variant>`` and ``Containerfile.<variant>`` (``docker build -f``) are the
+    Dockerfile language where Linguist knows no language by their extension."""
+    assert language_of(path) == "Dockerfile"
+
+
+@pytest.mark.parametrize("path", ["docs/Dockerfile.md", "boilerplate.Dockerfile.txt"])
+def test_a_known_extension_keeps_its_language_after_dockerfile(path: str) -> None:
+    """A name whose extension Linguist knows keeps that language: a Dockerfile's notes are no
+    Dockerfile."""
+    assert language_of(path) not in (None, "Dockerfile")

@@ -5,7 +5,9 @@ their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` 
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
 deploy (``pipenv install --deploy``) does not install, and a published npm package's
 ``devDependencies`` and lock file are not installed for its users, nor a crate's
-``[dev-dependencies]`` ever compiled into what it ships, nor a PHP package's ``require-dev``,
+``[dev-dependencies]`` ever compiled into what it ships (nor the packages a ``Cargo.lock``
+gains for such an entry added beside it, nor its crates' own versions a release bumps in it),
+nor a PHP package's ``require-dev``,
 nor a pyproject's dependency groups; a Cargo workspace's members are its crates, which join
 with their own files; a package's own version (a
 release's bump in ``package.json``, ``Cargo.toml`` or ``pyproject.toml``) installs nothing
@@ -126,6 +128,36 @@ def _cargo(text: str) -> object:
         if isinstance(shared, dict):
             workspace["package"] = {k: v for k, v in shared.items() if k not in _CARGO_METADATA}
     return document
+
+
+def _cargo_lock(text: str) -> object:
+    document: dict[str, Any] = tomllib.loads(text)
+    packages = document.get("package")
+    if isinstance(packages, list):
+        # A package with no ``source`` is one of the workspace's own crates: its version is
+        # the release's (sharkdp/bat's "Bump version to v0.18.0" relocked only that), no
+        # dependency; the packages it depends on, and every fetched package, stay.
+        document["package"] = [
+            {k: v for k, v in p.items() if k != "version"}
+            if isinstance(p, dict) and "source" not in p
+            else p
+            for p in packages
+        ]
+    return document
+
+
+def _only_added(was: object, now: object) -> bool:
+    """Whether the lock ``now`` (``_cargo_lock``'s declarations) only adds packages to ``was``:
+    every package it held before is still there as it was."""
+    if not (isinstance(was, dict) and isinstance(now, dict)):
+        return False
+    before, after = was.get("package"), now.get("package")
+    if not (isinstance(before, list) and isinstance(after, list)):
+        return False
+    kept = [p for p in after if p in before]
+    return len(kept) == len(before) and {k: v for k, v in was.items() if k != "package"} == {
+        k: v for k, v in now.items() if k != "package"
+    }
 
 
 # composer.json keys that describe the package or configure its development: what a checkout's
@@ -278,6 +310,7 @@ _READERS: dict[str, Callable[[str], object]] = {
     "package.json": _package_json,
     "composer.json": _composer,
     "cargo.toml": _cargo,
+    "cargo.lock": _cargo_lock,
     "pipfile": _pipfile,
     "pipfile.lock": _pipfile_lock,
     "description": _r_description,
@@ -330,12 +363,28 @@ def with_dependency_edits(
         for blob in read_blobs(path, names)
     ]
     out = list(files)
+    # Cargo.lock files that only add packages, and whether every Cargo.toml edited beside them
+    # changed no dependency.
+    grown: list[int] = []
+    crates_unchanged = True
     for n, i in enumerate(edited):
         before, after = texts[2 * n], texts[2 * n + 1]
         if before is None or after is None:
             continue
+        name = files[i].path.rpartition("/")[2].lower()
         was, now = declarations(files[i].path, before), declarations(files[i].path, after)
         if was is not None and was == now:
+            out[i] = replace(files[i], code_added=0, code_deleted=0)
+        elif name == "cargo.toml":
+            crates_unchanged = False
+        elif name == "cargo.lock" and _only_added(was, now):
+            grown.append(i)
+    if crates_unchanged and any(
+        files[i].path.rpartition("/")[2].lower() == "cargo.toml" for i in edited
+    ):
+        # A lock that only gained the packages of a ``[dev-dependencies]`` entry added beside
+        # it (bat's integration tests' ``assert_cmd``) pins nothing a build of the crate uses.
+        for i in grown:
             out[i] = replace(files[i], code_added=0, code_deleted=0)
     return _published_locks(path, sha, tuple(out))
 

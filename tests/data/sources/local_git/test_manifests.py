@@ -363,3 +363,92 @@ def test_a_dotnet_projects_description_and_private_packages_are_no_declaration()
     ):
         assert declarations("App.fsproj", _FSPROJ) != declarations("App.fsproj", edited)
     assert declarations("App.csproj", "<Project") is None
+
+
+_CARGO = '[package]\nname = "bat"\nversion = "0.17.0"\n\n[dependencies]\nansi_term = "0.12"\n'
+_LOCK = """version = 3
+
+[[package]]
+name = "ansi_term"
+version = "0.12.1"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "d52a9bb7ec0cf484c551830a7ce27bd20d67eac647e1befb56b0be4ee39a55d2"
+
+[[package]]
+name = "bat"
+version = "0.17.0"
+dependencies = [
+ "ansi_term",
+]
+"""
+_TESTS_LOCK = (
+    _LOCK
+    + """
+[[package]]
+name = "assert_cmd"
+version = "1.0.1"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "c88b9ca26f9c16ec830350d309397e74ee9abdfd8eb1f71cb6ecc71a3fc818da"
+"""
+)
+
+
+def test_a_cargo_lock_relocked_for_a_release_or_a_dev_dependency_pins_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A Cargo.lock that only records the crate's own new version (a release's bump), or only
+    gains the packages of a ``[dev-dependencies]`` entry added beside it, is stored as no
+    dependency change; one that moves a fetched package, or gains a dependency's packages,
+    is not."""
+    repo = GitRepo(tmp_path / "bat")
+    repo.commit(
+        {"Cargo.toml": _CARGO, "Cargo.lock": _LOCK, "src/main.rs": "fn main() {}\n"}, "Start", T0
+    )
+    repo.commit(
+        {
+            "Cargo.toml": _CARGO.replace('"0.17.0"', '"0.18.0"'),
+            "Cargo.lock": _LOCK.replace('"0.17.0"', '"0.18.0"'),
+        },
+        "Bump version to v0.18.0",
+        T0 + timedelta(days=1),
+    )
+    tested = _CARGO.replace('"0.17.0"', '"0.18.0"')
+    repo.commit(
+        {
+            "Cargo.toml": tested + '\n[dev-dependencies]\nassert_cmd = "1.0"\n',
+            "Cargo.lock": _TESTS_LOCK.replace('"0.17.0"', '"0.18.0"'),
+        },
+        "Add simple integration tests",
+        T0 + timedelta(days=2),
+    )
+    repo.commit(
+        {"Cargo.lock": _TESTS_LOCK.replace('"0.17.0"', '"0.18.0"').replace("0.12.1", "0.12.2")},
+        "cargo update",
+        T0 + timedelta(days=3),
+    )
+    repo.commit(
+        {
+            "Cargo.toml": tested.replace('ansi_term = "0.12"', 'ansi_term = "0.12"\natty = "0.2"')
+            + '\n[dev-dependencies]\nassert_cmd = "1.0"\n',
+            "Cargo.lock": _TESTS_LOCK.replace('"0.17.0"', '"0.18.0"').replace("0.12.1", "0.12.2")
+            + '\n[[package]]\nname = "atty"\nversion = "0.2.14"\nsource = "registry+x"\n',
+        },
+        "Depend on atty",
+        T0 + timedelta(days=4),
+    )
+    sync_clone(
+        engine, parse_org_config(f'[[repositories]]\nname = "acme/bat"\npath = "{repo.path}"\n')
+    )
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Change.title, ChangeFile.code_added)
+            .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
+            .where(ChangeFile.path == "Cargo.lock")
+        ).all()
+    assert dict(rows) == {
+        "Start": None,
+        "Bump version to v0.18.0": 0,
+        "Add simple integration tests": 0,
+        "cargo update": None,
+        "Depend on atty": None,
+    }
