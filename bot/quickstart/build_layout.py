@@ -37,6 +37,7 @@ from bot.quickstart.package_manifests import (
     workspace_tops,
 )
 from bot.quickstart.service_names import is_service_name, kept
+from bot.quickstart.unowned_code import UNOWNED_WARNING, code_changes
 from data.path_globs import in_globs, matches
 from scoring.example_collections import example_code, is_collection
 from scoring.linguist import language_of
@@ -259,7 +260,7 @@ def _guessed(
         # A second folder of one name (``packages/core`` beside ``core/``) keeps its path.
         keys.append(_key(name) if _key(name) not in keys else _key(d))
     unique = set(keys)
-    root = _root_code(code) if not prefix else ()
+    root = (_root_code(code) or _busy_root(path, code)) if not prefix else ()
     clone = _key(path.name)
     wrapped = [i for i, d in enumerate(folders) if d in _WRAPPERS]
     if wrapped and not root and clone not in unique:
@@ -272,7 +273,14 @@ def _guessed(
         for k, d in zip(keys, folders, strict=False)
     ]
     if root:
-        services.insert(0, DraftedService(clone if clone not in unique else f"{clone}-root", root))
+        # A test at the root that a glob of the root's takes in (llm.c's ``test_gpt2.cu``) is
+        # no code of it.
+        tests = tuple(
+            f"!{f}" for f in files
+            if "/" not in f and path_kinds(f).test and any(matches(g, f) for g in root)
+        )  # fmt: skip
+        key = clone if clone not in unique else f"{clone}-root"
+        services.insert(0, DraftedService(key, root, tests))
     return Layout(tuple(services), FOLDER_GUESS)
 
 
@@ -298,6 +306,22 @@ def _root_code(code: list[str]) -> tuple[str, ...]:
     if main is None or len(own) < 2 or len(own) < ROOT_SHARE * len(code):
         return ()
     # By extension, so a root file added later is the root's too; a name without one as itself.
+    return tuple(sorted({f"*{PurePosixPath(f).suffix}" if "." in f else f for f in own}))
+
+
+def _busy_root(path: Path, code: list[str]) -> tuple[str, ...]:
+    """The globs of the code at the root of a clone whose last year says the project changes
+    there (llm.c's ``train_gpt2.cu`` and ``train_gpt2.py``, beside the ``llmc/`` headers they
+    include and a ``dev/`` of kernels being tried): its files in any language, a tool's settings
+    aside, when they are two at least and took more of the year's code changes
+    (``unowned_code.code_changes``) than quickstart lets sit in no service (``UNOWNED_WARNING``)."""
+    own = {f for f in code if "/" not in f and not _SETTINGS_NAME.search(f)}
+    if len(own) < 2:
+        return ()
+    changed, _ = code_changes(path)
+    at_root = sum(1 for p in changed if p in own)
+    if not at_root or at_root <= UNOWNED_WARNING * len(changed):
+        return ()
     return tuple(sorted({f"*{PurePosixPath(f).suffix}" if "." in f else f for f in own}))
 
 

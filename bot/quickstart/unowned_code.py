@@ -20,7 +20,7 @@ from bot.quickstart.clone_files import index_paths
 from scoring.example_collections import example_code, is_collection
 from scoring.paths import path_kinds
 
-__all__ = ["UNOWNED_WARNING", "UnownedCode", "unowned_code"]
+__all__ = ["UNOWNED_WARNING", "UnownedCode", "code_changes", "unowned_code"]
 
 # Above this share of the last year's code changes in no service, the draft needs services.
 UNOWNED_WARNING = 0.10
@@ -103,12 +103,13 @@ def _folder(path: str) -> str:
     return parts[0] if parts else ""
 
 
-def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
-    """The clone at ``path``'s last year of code changes and those ``owner`` (a path's
-    service, or None) puts in no service."""
+def code_changes(path: Path) -> tuple[list[str], datetime | None]:
+    """Each hand-written code file a first-parent commit of the 365 days before the clone at
+    ``path``'s newest commit changed, once per commit, and that newest commit's time (``None``
+    for a clone with no commit)."""
     newest = _git(path, "log", "-1", "--format=%ct", "HEAD")
     if not newest or not newest.strip():
-        return UnownedCode(0, 0, (), None)
+        return [], None
     end = datetime.fromtimestamp(int(newest.strip()), UTC)
     start = end - _YEAR
     out = _git(
@@ -121,8 +122,7 @@ def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
     tracked, submodules = set(files), set(gitlinks)
     # A repository of examples: its examples' code is code (``scoring.example_collections``).
     collection = is_collection(files)
-    changes = unowned = 0
-    folders: Counter[str] = Counter()
+    changed: list[str] = []
     within = False
     for line in (out or "").splitlines():
         if line.startswith("\x01"):
@@ -132,12 +132,20 @@ def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
             continue
         if not (path_kinds(line).code or (collection and example_code(line))):
             continue
-        if is_build_output(line, tracked):
-            continue
-        changes += 1
-        if owner(line) is None:
-            unowned += 1
-            folders[_folder(line)] += 1
-    held = {f.split("/", 1)[0] for f in tracked} | {_folder(f) for f in tracked}
+        if not is_build_output(line, tracked):
+            changed.append(line)
+    return changed, end
+
+
+def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
+    """The clone at ``path``'s last year of code changes and those ``owner`` (a path's
+    service, or None) puts in no service."""
+    changed, end = code_changes(path)
+    if end is None:
+        return UnownedCode(0, 0, (), None)
+    folders = Counter(_folder(p) for p in changed if owner(p) is None)
+    unowned = sum(folders.values())
+    files, _ = index_paths(path)
+    held = {f.split("/", 1)[0] for f in files} | {_folder(f) for f in files}
     gone = frozenset(f for f in folders if f and f not in held)
-    return UnownedCode(changes, unowned, tuple(folders.most_common()), end, gone)
+    return UnownedCode(len(changed), unowned, tuple(folders.most_common()), end, gone)

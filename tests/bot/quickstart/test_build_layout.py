@@ -1649,3 +1649,43 @@ def test_examples_under_one_folder_are_each_a_service(tmp_path: Path) -> None:
     plan, owner = _plan(tmp_path / "examples-repo", files)
     assert len(plan.services) == 7
     assert owner["examples/shop/routes.py"] == "shop"
+
+
+def test_a_root_where_the_year_s_changes_are_is_a_service(tmp_path: Path) -> None:
+    """The programs at a clone's root that most of the last year's code changes touched (llm.c's
+    ``train_gpt2.cu`` beside its ``llmc/`` headers and a ``dev/`` of kernels) are a service of
+    the clone's name, though they are few of its files; a test at the root stays out of it."""
+    files: dict[str, str | bytes | None] = {
+        "train.c": "int main(void) { return 0; }\n",
+        "train.cu": "__global__ void k() {}\n",
+        "train.py": "print('reference')\n",
+        "test_train.c": "int main(void) { return 1; }\n",
+    }
+    files |= {f"llmc/part{i}.h": f"int part{i};\n" for i in range(12)}
+    files |= {f"dev/cuda/kernel{i}.cu": f"__global__ void k{i}() {{}}\n" for i in range(30)}
+    repo = GitRepo(tmp_path / "llm")
+    repo.commit(files, "Start", T0)
+    for day in range(1, 9):
+        repo.commit(
+            {"train.cu": f"__global__ void k() {{ int d = {day}; }}\n"},
+            "Tune",
+            T0 + timedelta(days=day),
+        )
+    _, owner = owners(repo)
+    assert owner["train.cu"] == owner["train.py"] == owner["train.c"] == "llm"
+    assert owner["llmc/part3.h"] == "llmc"
+    assert owner["test_train.c"] == "-"
+
+
+def test_a_root_its_year_left_alone_is_no_service(tmp_path: Path) -> None:
+    """Two root scripts no change of the last year touched, beside a folder where the changes
+    are, make no service of the root."""
+    files: dict[str, str | bytes | None] = {"build.py": "print(1)\n", "release.py": "print(2)\n"}
+    files |= {f"lib/mod{i}.py": f"X = {i}\n" for i in range(25)}
+    repo = GitRepo(tmp_path / "tool")
+    repo.commit(files, "Start", T0)
+    for day in range(1, 9):
+        repo.commit({"lib/mod1.py": f"X = {day}\n"}, "Edit", T0 + timedelta(days=day))
+    _, owner = owners(repo)
+    assert owner["build.py"] == "-"
+    assert owner["lib/mod1.py"] != "-"
