@@ -146,14 +146,27 @@ def _cargo_lock(text: str) -> object:
     return document
 
 
+def _fetched(packages: list[Any]) -> list[Any]:
+    """A lock's packages, the workspace's own crates without the list of what they depend on
+    (which a dev-dependency joins, ``assert_cmd`` in ``bat``'s)."""
+    return [
+        {k: v for k, v in p.items() if k != "dependencies"}
+        if isinstance(p, dict) and "source" not in p
+        else p
+        for p in packages
+    ]
+
+
 def _only_added(was: object, now: object) -> bool:
     """Whether the lock ``now`` (``_cargo_lock``'s declarations) only adds packages to ``was``:
-    every package it held before is still there as it was."""
+    every package it held before is still there as it was, but for what the workspace's own
+    crates depend on."""
     if not (isinstance(was, dict) and isinstance(now, dict)):
         return False
     before, after = was.get("package"), now.get("package")
     if not (isinstance(before, list) and isinstance(after, list)):
         return False
+    before, after = _fetched(before), _fetched(after)
     kept = [p for p in after if p in before]
     return len(kept) == len(before) and {k: v for k, v in was.items() if k != "package"} == {
         k: v for k, v in now.items() if k != "package"

@@ -381,8 +381,9 @@ dependencies = [
  "ansi_term",
 ]
 """
+# The crate's own entry lists the dev-dependency too, as cargo writes it.
 _TESTS_LOCK = (
-    _LOCK
+    _LOCK.replace(' "ansi_term",\n', ' "ansi_term",\n "assert_cmd",\n')
     + """
 [[package]]
 name = "assert_cmd"
