@@ -18,10 +18,9 @@ build's modules in a folder of theirs, the folders another kind of build makes (
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
 from bot.quickstart.build_output import is_build_output
@@ -36,11 +35,10 @@ from bot.quickstart.package_manifests import (
     package_manifests,
     workspace_tops,
 )
+from bot.quickstart.root_code import busy_root, root_code
 from bot.quickstart.service_names import is_service_name, kept
-from bot.quickstart.unowned_code import UNOWNED_WARNING, code_changes
 from data.path_globs import in_globs, matches
 from scoring.example_collections import example_code, is_collection
-from scoring.linguist import language_of
 from scoring.paths import in_examples, path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout"]
@@ -260,7 +258,7 @@ def _guessed(
         # A second folder of one name (``packages/core`` beside ``core/``) keeps its path.
         keys.append(_key(name) if _key(name) not in keys else _key(d))
     unique = set(keys)
-    root = (_root_code(code) or _busy_root(path, code)) if not prefix else ()
+    root = (root_code(code) or busy_root(path, code)) if not prefix else ()
     clone = _key(path.name)
     wrapped = [i for i, d in enumerate(folders) if d in _WRAPPERS]
     if wrapped and not root and clone not in unique:
@@ -282,47 +280,6 @@ def _guessed(
         key = clone if clone not in unique else f"{clone}-root"
         services.insert(0, DraftedService(key, root, tests))
     return Layout(tuple(services), FOLDER_GUESS)
-
-
-# The share of a clone's code at its root that makes the root a service of its own.
-ROOT_SHARE = 0.1
-# A tool's settings written as code (``vite.config.ts``, ``.eslintrc.js``, ``karma.conf.js``).
-_SETTINGS_NAME = re.compile(r"^\.|\.(config|conf|rc)\.[^.]+$", re.IGNORECASE)
-
-
-def _root_code(code: list[str]) -> tuple[str, ...]:
-    """The globs of the project's own code at the root of a clone whose folders hold the rest
-    (a Terraform module's ``main.tf`` and ``variables.tf`` beside its ``modules/``): its files
-    in the language most of the clone's code is written in, when they are two at least and a
-    tenth of the code; a tool's settings and a lone script at the root make no service."""
-    if not code:
-        return ()
-    languages = Counter(language_of(f) for f in code)
-    main, _ = languages.most_common(1)[0]
-    own = [
-        f for f in code
-        if "/" not in f and not _SETTINGS_NAME.search(f) and language_of(f) == main
-    ]  # fmt: skip
-    if main is None or len(own) < 2 or len(own) < ROOT_SHARE * len(code):
-        return ()
-    # By extension, so a root file added later is the root's too; a name without one as itself.
-    return tuple(sorted({f"*{PurePosixPath(f).suffix}" if "." in f else f for f in own}))
-
-
-def _busy_root(path: Path, code: list[str]) -> tuple[str, ...]:
-    """The globs of the code at the root of a clone whose last year says the project changes
-    there (llm.c's ``train_gpt2.cu`` and ``train_gpt2.py``, beside the ``llmc/`` headers they
-    include and a ``dev/`` of kernels being tried): its files in any language, a tool's settings
-    aside, when they are two at least and took more of the year's code changes
-    (``unowned_code.code_changes``) than quickstart lets sit in no service (``UNOWNED_WARNING``)."""
-    own = {f for f in code if "/" not in f and not _SETTINGS_NAME.search(f)}
-    if len(own) < 2:
-        return ()
-    changed, _ = code_changes(path)
-    at_root = sum(1 for p in changed if p in own)
-    if not at_root or at_root <= UNOWNED_WARNING * len(changed):
-        return ()
-    return tuple(sorted({f"*{PurePosixPath(f).suffix}" if "." in f else f for f in own}))
 
 
 def _service(

@@ -1,0 +1,55 @@
+"""The project's own code at the root of a clone whose folders hold the rest: a service of the
+clone's name when it is a tenth of the code in the clone's main language (a Terraform module's
+``main.tf`` beside its ``modules/``), or when its files took more than a tenth of the last
+year's code changes (llm.c's programs beside the ``llmc/`` headers they include)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path, PurePosixPath
+
+from bot.quickstart.unowned_code import UNOWNED_WARNING, code_changes
+from scoring.linguist import language_of
+
+__all__ = ["ROOT_SHARE", "busy_root", "root_code"]
+
+# The share of a clone's code at its root that makes the root a service of its own.
+ROOT_SHARE = 0.1
+# A tool's settings written as code (``vite.config.ts``, ``.eslintrc.js``, ``karma.conf.js``).
+_SETTINGS_NAME = re.compile(r"^\.|\.(config|conf|rc)\.[^.]+$", re.IGNORECASE)
+
+
+def root_code(code: list[str]) -> tuple[str, ...]:
+    """The globs of the project's own code at the root of a clone whose folders hold the rest
+    (a Terraform module's ``main.tf`` and ``variables.tf`` beside its ``modules/``): its files
+    in the language most of the clone's code is written in, when they are two at least and a
+    tenth of the code; a tool's settings and a lone script at the root make no service."""
+    if not code:
+        return ()
+    languages = Counter(language_of(f) for f in code)
+    main, _ = languages.most_common(1)[0]
+    own = [
+        f for f in code
+        if "/" not in f and not _SETTINGS_NAME.search(f) and language_of(f) == main
+    ]  # fmt: skip
+    if main is None or len(own) < 2 or len(own) < ROOT_SHARE * len(code):
+        return ()
+    # By extension, so a root file added later is the root's too; a name without one as itself.
+    return tuple(sorted({f"*{PurePosixPath(f).suffix}" if "." in f else f for f in own}))
+
+
+def busy_root(path: Path, code: list[str]) -> tuple[str, ...]:
+    """The globs of the code at the root of a clone whose last year says the project changes
+    there (llm.c's ``train_gpt2.cu`` and ``train_gpt2.py``, beside the ``llmc/`` headers they
+    include and a ``dev/`` of kernels being tried): its files in any language, a tool's settings
+    aside, when they are two at least and took more of the year's code changes
+    (``unowned_code.code_changes``) than quickstart lets sit in no service (``UNOWNED_WARNING``)."""
+    own = {f for f in code if "/" not in f and not _SETTINGS_NAME.search(f)}
+    if len(own) < 2:
+        return ()
+    changed, _ = code_changes(path)
+    at_root = sum(1 for p in changed if p in own)
+    if not at_root or at_root <= UNOWNED_WARNING * len(changed):
+        return ()
+    return tuple(sorted({f"*{PurePosixPath(f).suffix}" if "." in f else f for f in own}))

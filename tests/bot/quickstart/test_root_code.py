@@ -1,0 +1,64 @@
+"""The root's own code as a service: by its share of the code, or of the year's changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.quickstart.root_code import root_code
+from tests.bot.quickstart.plans import owners
+from tests.data.sources.gitrepo import GitRepo
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+
+def test_a_root_of_a_tenth_of_the_main_language_s_code_is_the_projects() -> None:
+    """Two Terraform files at the root beside a folder of modules are its code; a tool's
+    settings and a lone script are not."""
+    code = ["main.tf", "variables.tf", *(f"modules/m{i}/main.tf" for i in range(8))]
+    assert root_code(code) == ("*.tf",)
+    assert root_code(["vite.config.ts", "build.sh", *(f"src/m{i}.ts" for i in range(8))]) == ()
+
+
+def test_a_root_where_the_year_s_changes_are_is_a_service(tmp_path: Path) -> None:
+    """The programs at a clone's root that most of the last year's code changes touched (llm.c's
+    ``train_gpt2.cu`` beside its ``llmc/`` headers and a ``dev/`` of kernels) are a service of
+    the clone's name, though they are few of its files; a test at the root stays out of it."""
+    files: dict[str, str | bytes | None] = {
+        "train.c": "int main(void) { return 0; }\n",
+        "train.cu": "__global__ void k() {}\n",
+        "train.py": "print('reference')\n",
+        "test_train.c": "int main(void) { return 1; }\n",
+    }
+    files |= {f"llmc/part{i}.h": f"int part{i};\n" for i in range(12)}
+    files |= {f"dev/cuda/kernel{i}.cu": f"__global__ void k{i}() {{}}\n" for i in range(30)}
+    repo = GitRepo(tmp_path / "llm")
+    repo.commit(files, "Start", T0)
+    for day in range(1, 9):
+        repo.commit(
+            {"train.cu": f"__global__ void k() {{ int d = {day}; }}\n"},
+            "Tune",
+            T0 + timedelta(days=day),
+        )
+    _, owner = owners(repo)
+    assert owner["train.cu"] == owner["train.py"] == owner["train.c"] == "llm"
+    assert owner["llmc/part3.h"] == "llmc"
+    assert owner["test_train.c"] == "-"
+
+
+def test_a_root_its_year_left_alone_is_no_service(tmp_path: Path) -> None:
+    """Two root scripts no change of the last year touched, beside a folder where the changes
+    are, make no service of the root."""
+    files: dict[str, str | bytes | None] = {"build.py": "print(1)\n", "release.py": "print(2)\n"}
+    files |= {f"lib/mod{i}.py": f"X = {i}\n" for i in range(25)}
+    repo = GitRepo(tmp_path / "tool")
+    repo.commit(files, "Start", T0)
+    for day in range(1, 9):
+        repo.commit({"lib/mod1.py": f"X = {day}\n"}, "Edit", T0 + timedelta(days=day))
+    _, owner = owners(repo)
+    assert owner["build.py"] == "-"
+    assert owner["lib/mod1.py"] != "-"
