@@ -12,10 +12,13 @@ from pathlib import Path, PurePosixPath
 from bot.quickstart.unowned_code import UNOWNED_WARNING, code_changes
 from scoring.linguist import language_of
 
-__all__ = ["ROOT_SHARE", "busy_root", "root_code"]
+__all__ = ["MIN_CHANGES", "ROOT_SHARE", "busy_root", "root_code"]
 
 # The share of a clone's code at its root that makes the root a service of its own.
 ROOT_SHARE = 0.1
+# A year of fewer code changes says nothing of where a project changes (a Salt formula's six,
+# all of them its release tooling's).
+MIN_CHANGES = 20
 # A tool's settings written as code (``vite.config.ts``, ``.eslintrc.js``, ``karma.conf.js``).
 _SETTINGS_NAME = re.compile(r"^\.|\.(config|conf|rc)\.[^.]+$", re.IGNORECASE)
 
@@ -43,13 +46,16 @@ def busy_root(path: Path, code: list[str]) -> tuple[str, ...]:
     """The globs of the code at the root of a clone whose last year says the project changes
     there (llm.c's ``train_gpt2.cu`` and ``train_gpt2.py``, beside the ``llmc/`` headers they
     include and a ``dev/`` of kernels being tried): its files in any language, a tool's settings
-    aside, when they are two at least and took more of the year's code changes
-    (``unowned_code.code_changes``) than quickstart lets sit in no service (``UNOWNED_WARNING``)."""
+    aside, by name, when they are two at least and took more of the year's code changes
+    (``unowned_code.code_changes``, ``MIN_CHANGES`` at least) than quickstart lets sit in no
+    service (``UNOWNED_WARNING``)."""
     own = {f for f in code if "/" not in f and not _SETTINGS_NAME.search(f)}
     if len(own) < 2:
         return ()
     changed, _ = code_changes(path)
     at_root = sum(1 for p in changed if p in own)
-    if not at_root or at_root <= UNOWNED_WARNING * len(changed):
+    if len(changed) < MIN_CHANGES or at_root <= UNOWNED_WARNING * len(changed):
         return ()
-    return tuple(sorted({f"*{PurePosixPath(f).suffix}" if "." in f else f for f in own}))
+    # By name: an extension's glob would take in a tool's settings beside them
+    # (``commitlint.config.js`` beside ``release-rules.js``).
+    return tuple(sorted(own))
