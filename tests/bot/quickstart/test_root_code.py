@@ -65,13 +65,14 @@ def test_a_root_its_year_left_alone_is_no_service(tmp_path: Path) -> None:
 
 
 def test_a_year_of_few_changes_makes_no_root_service(tmp_path: Path) -> None:
-    """A year whose few code changes were all root release scripts (a Salt formula's six) says
-    nothing of where the project changes: no service of the root."""
+    """A year of fewer than ``MIN_CHANGES`` code changes (the first commit's twelve files and
+    six releases), most of them root release scripts, says nothing of where the project
+    changes: no service of the root."""
     files: dict[str, str | bytes | None] = {
         "release-rules.js": "module.exports = [];\n",
         "release.sh": "echo release\n",
     }
-    files |= {f"lib/mod{i}.py": f"X = {i}\n" for i in range(25)}
+    files |= {f"lib/mod{i}.py": f"X = {i}\n" for i in range(10)}
     repo = GitRepo(tmp_path / "formula")
     repo.commit(files, "Start", T0)
     for day in range(1, 7):
