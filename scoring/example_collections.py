@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scoring.paths import in_examples, path_kinds, undocumented_kinds
+from scoring.aside_folders import in_examples
+from scoring.paths import path_kinds, undocumented_kinds
 
 __all__ = ["COLLECTION_SHARE", "MIN_EXAMPLE_FILES", "example_code", "is_collection"]
 

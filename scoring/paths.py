@@ -51,6 +51,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from scoring.aside_folders import ASIDE, ASIDE_BY_NAME
 from scoring.linguist import (
     is_documentation,
     is_generated,
@@ -67,7 +68,6 @@ from scoring.typed_code import typed_code
 
 __all__ = [
     "PathKinds",
-    "in_examples",
     "is_migration",
     "is_test_path",
     "path_kinds",
@@ -78,29 +78,7 @@ __all__ = [
 # case-insensitive without re.IGNORECASE, which halves their speed, and every alternative starts
 # at a "/", which the engine finds quickly, not tried at every character as (^|/) would be.
 
-# Tests, fixtures, documentation (Maven 1's ``xdocs/`` too) and examples: never a risky
-# kind (manifests aside).
-# Folders of examples by their name (``examples/``, ``samples/``, ``demo/``, ``tutorial/``, ...).
-_EXAMPLE_NAMES = r"_?examples?|_?samples?|demos?|tutorials?|quickstarts?|sandbox"
-_EXAMPLES = re.compile(rf"/(?:{_EXAMPLE_NAMES})/")
-# The other folders set aside: tests, fixtures, docs and docs sites.
-_OTHER_ASIDE = (
-    r"tests?|tst|spec|__tests?__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
-    r"|docs_src|website|_?site"
-)
-# The files set aside by their names wherever they sit.
-_ASIDE_NAMES = (
-    r"[^/]*\.(md|markdown|rst|adoc|rdoc)$"
-    # Storybook's stories (``Button.stories.tsx``): a component's examples, which no build ships.
-    r"|[^/]*\.stor(?:y|ies)\.(?:[cm]?[jt]sx?|mdx|svelte|vue)$"
-)
-_ASIDE = re.compile(rf"/(?:({_OTHER_ASIDE}|{_EXAMPLE_NAMES})/|{_ASIDE_NAMES})")
-# What sets a file aside that is no example's: in a repository of examples it stays aside.
-_NOT_FOR_EXAMPLES = re.compile(rf"/(?:({_OTHER_ASIDE})/|{_ASIDE_NAMES})")
-# What sets a file aside by its own name: prose and stories, whatever its folder.
-_ASIDE_BY_NAME = re.compile(rf"/(?:{_ASIDE_NAMES})")
-
-# Not hand-written code a reviewer reads, beyond tests and ``_ASIDE``: test data and snapshots,
+# Not hand-written code a reviewer reads, beyond tests and ``ASIDE``: test data and snapshots,
 # documentation folders and release notes, CI configuration, editor and repository settings, and
 # the project's own files (README, CHANGELOG, LICENSE, CONTRIBUTING, linters' settings, …) in any
 # folder and with any extension. Dependency manifests are not among them: they are ``manifest``,
@@ -325,19 +303,6 @@ def undocumented_kinds(path: str) -> PathKinds:
     return _kinds(path, asides=False)
 
 
-# Asked of every file of a clone, by the sync and by each of quickstart's readings of its layout.
-@functools.lru_cache(maxsize=1 << 17)
-def in_examples(path: str) -> bool:
-    """Whether ``path`` is set aside for its folder's name saying examples alone (``examples/``,
-    ``samples/``, ``tutorial/``, ``play-java-chatroom-example/``), not for a docs or tests
-    folder or a name of its own (``README.md``); a JVM package's folders are no folder."""
-    slashed = "/" + path.lower()
-    folders, dirs = named_folders(path, slashed, slashed[slashed.rfind("/") + 1 :])
-    return (_EXAMPLES.search(folders) is not None or any(map(examples_folder, dirs))) and (
-        _NOT_FOR_EXAMPLES.search(folders) is None
-    )
-
-
 def _kinds(path: str, asides: bool) -> PathKinds:
     """``path_kinds``; without ``asides``, nothing is set aside as docs or an example."""
     if (stand_in := _dotfile_stand_in(path)) is not None:
@@ -350,12 +315,12 @@ def _kinds(path: str, asides: bool) -> PathKinds:
     # Under tests, docs or examples, or Linguist's documentation; ``None`` until asked.
     aside: bool | None
     if asides:
-        examples = _ASIDE.search(folders) is not None or any(map(examples_folder, dirs))
+        examples = ASIDE.search(folders) is not None or any(map(examples_folder, dirs))
         aside = True if examples else None
     else:
         # No folder sets it aside and Linguist's documentation is not asked, but prose and
         # stories still are what their names say.
-        aside = _ASIDE_BY_NAME.search(folders) is not None
+        aside = ASIDE_BY_NAME.search(folders) is not None
     if aside is None and (named_migration or named_infra):
         aside = is_documentation(path)
     # A migration's own name can read like a test's (Django's 0005_add_test.py).

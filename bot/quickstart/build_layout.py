@@ -38,8 +38,9 @@ from bot.quickstart.package_manifests import (
 from bot.quickstart.root_code import busy_root, root_code
 from bot.quickstart.service_names import is_service_name, kept
 from data.path_globs import in_globs, matches
+from scoring.aside_folders import in_examples
 from scoring.example_collections import example_code, is_collection
-from scoring.paths import in_examples, path_kinds
+from scoring.paths import path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout"]
 

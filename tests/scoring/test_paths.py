@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.paths import in_examples, is_migration, is_test_path, path_kinds, undocumented_kinds
+from scoring.paths import is_migration, is_test_path, path_kinds, undocumented_kinds
 
 _KINDS = ("migration", "test", "infra", "sensitive", "manifest")
 
@@ -723,14 +723,3 @@ def test_a_path_marked_no_documentation_is_read_without_its_folders_asides() -> 
     assert undocumented_kinds("examples/chat/tests/test_app.py").test
     assert not undocumented_kinds("examples/chat/tests/test_app.py").code
     assert not undocumented_kinds("docs/guide.md").code
-
-
-def test_in_examples_is_only_an_examples_folder_name() -> None:
-    """A path is in examples when a folder's name says examples, and no docs or tests folder or
-    prose name sets it aside too; a JVM package named ``example`` is no folder of examples."""
-    assert in_examples("examples/chat/app.py")
-    assert in_examples("play-scala-forms-example/app/Widget.scala")
-    assert not in_examples("examples/chat/docs/app.py")
-    assert not in_examples("examples/chat/README.md")
-    assert not in_examples("src/main/java/com/example/App.java")
-    assert not in_examples("lib/app.py")
