@@ -316,7 +316,7 @@ def test_a_repository_of_examples_marks_its_examples_code(engine: Engine, tmp_pa
     """In a repository of examples (each ``*-example/`` folder a project of its own, no other
     code), an example's code is stored marked as no documentation and counts as code; its
     tests stay tests. A library whose examples are beside its own code keeps them aside."""
-    files = {
+    files: dict[str, str | bytes | None] = {
         f"play-{n}-example/app/controllers/{m}.java": f"class {m} {{ int x = {i}; }}\n"
         for i, n in enumerate(["chat", "forms", "jpa", "rest", "upload", "stream", "tls"])
         for m in ["Home", "Api", "Data"]
@@ -338,7 +338,9 @@ def test_a_repository_of_examples_marks_its_examples_code(engine: Engine, tmp_pa
 def test_a_librarys_examples_stay_aside(engine: Engine, tmp_path: Path) -> None:
     """A library whose own code is a third of its code beside 21 example files is no
     repository of examples: its examples are stored unmarked and count no code."""
-    files = {f"examples/ex{i}/main.py": f"x = {i}\n" for i in range(21)}
+    files: dict[str, str | bytes | None] = {
+        f"examples/ex{i}/main.py": f"x = {i}\n" for i in range(21)
+    }
     files |= {f"lib/mod{i}.py": f"y = {i}\n" for i in range(11)}
     repo = GitRepo(tmp_path / "lib")
     repo.commit(files, "Library", T0)
