@@ -26,6 +26,7 @@ from pathlib import Path
 
 from bot.quickstart.build_layout import FOLDER_GUESS, read_layout
 from bot.quickstart.clone_files import tracked_files
+from data.config.sections import RepositoryConfig
 from data.sources.local_git.git_command import first_error_line, unreadable_clone
 from data.sources.local_git.tags import line_groups, line_service, release_line
 from scoring.errors import ConfigError
@@ -61,6 +62,8 @@ _PRE_RELEASE = frozenset(
 )  # fmt: skip
 _WORD = re.compile(r"[^a-z0-9]+")
 _DEFAULT_TAGS = r"^v?\d+(\.\d+)+$"
+# The branch the sync mines when a repository names none.
+_DEFAULT_BRANCH = RepositoryConfig.model_fields["default_branch"].default
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,8 @@ class ClonePlan:
     # Each service's globs beside its module's folder: more code folders, a build script,
     # the folders its code was moved out of.
     more: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The checked-out branch the services were read from (``None``: a detached HEAD).
+    branch: str | None = None
 
     def paths(self, key: str) -> tuple[str, ...]:
         """The globs of service ``key``: its module, less what never counts in it."""
@@ -202,9 +207,32 @@ def plan_clone(path: Path) -> ClonePlan:
     ).split()
     pattern, matched = draft_deploy_tags(tags, [k for k, _ in services], repository)
     looking = sum(1 for t in tags if _is_release(t))
+    branch = _checked_out(path)
     return ClonePlan(
-        repository, path, services, layout.found_by, pattern, matched, looking, excluded, more
+        repository,
+        path,
+        services,
+        layout.found_by,
+        pattern,
+        matched,
+        looking,
+        excluded,
+        more,
+        branch,
     )
+
+
+def _checked_out(path: Path) -> str | None:
+    """The clone's checked-out branch, ``None`` on a detached HEAD."""
+    done = subprocess.run(
+        ["git", "-C", str(path), "symbolic-ref", "--short", "-q", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
 
 
 def _has_commits(path: Path) -> bool:
@@ -254,6 +282,16 @@ def toml_for(plan: ClonePlan, timezone: str, guessed_from: str = "this machine's
         "[[repositories]]",
         f"name = {_quoted(plan.repository)}",
         f"path = {_quoted(str(plan.path))}",
+    ]
+    if plan.branch is not None and plan.branch != _DEFAULT_BRANCH:
+        # The sync mines ``main`` unless told otherwise: a clone checked out on its default
+        # branch of another name (playframework/play-samples' ``3.0.x``, beside a ``main`` of
+        # another layout) would be mined where the services were not read.
+        lines += [
+            "# The branch the services were read from, the clone's checked-out one.",
+            f"default_branch = {_quoted(plan.branch)}",
+        ]
+    lines += [
         "",
         f"# One service per module found by {plan.found_by}; merge, rename or split them.",
         "# A file belongs to the first service whose glob matches.",

@@ -122,3 +122,32 @@ def test_a_root_go_module_leaves_out_docs_examples_test_data_and_tests(tmp_path:
         "internal/parse/testdata/args.txt": None,
         ".github/workflows/ci.yml": None,
     }
+
+
+def test_a_clone_checked_out_on_another_branch_than_main_is_mined_there(tmp_path: Path) -> None:
+    """A clone whose checked-out default branch is ``3.0.x`` beside a ``main`` of another layout
+    (playframework/play-samples) drafts ``default_branch = "3.0.x"``, so the sync mines the
+    branch its services were read from; a clone on ``main`` drafts no branch."""
+    repo = GitRepo(tmp_path / "samples")
+    repo.commit({"play-chat-example/app/Home.scala": "class Home\n"}, "Start", T0)
+    repo.git("branch", "-M", "main")
+    repo.git("checkout", "-q", "-b", "3.0.x")
+    repo.commit(
+        {"play-chat-example/app/Api.scala": "class Api\n"}, "Maintain", T0 + timedelta(days=1)
+    )
+    plan = plan_clone(repo.path)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    assert plan.branch == "3.0.x"
+    assert org.repositories[0].default_branch == "3.0.x"
+    repo.git("checkout", "-q", "main")
+    plain = plan_clone(repo.path)
+    assert "default_branch" not in toml_for(plain, "UTC")
+    assert parse_org_config(toml_for(plain, "UTC")).repositories[0].default_branch == "main"
+
+
+def test_a_detached_clone_drafts_no_branch(tmp_path: Path) -> None:
+    """A clone on a detached HEAD (a CI checkout of a sha) drafts no branch and no error."""
+    repo = GitRepo(tmp_path / "ci")
+    repo.commit({"src/app.py": "x = 1\n"}, "Start", T0)
+    repo.git("checkout", "-q", "--detach")
+    assert plan_clone(repo.path).branch is None
