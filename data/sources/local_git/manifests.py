@@ -32,6 +32,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from data.source_values import SourceChangeFile
+from data.sources.local_git.cargo_manifests import cargo_lock, cargo_manifest, only_added
 from data.sources.local_git.git_command import read_blobs
 
 __all__ = ["declarations", "with_dependency_edits"]
@@ -50,12 +51,6 @@ _NPM_TOOLING = frozenset(
      "scripts", "description", "keywords", "repository", "bugs", "homepage", "author",
      "contributors", "maintainers", "funding", "license", "private", "volta", "packageManager",
      "devEngines", "tsd", "typeCoverage", "knip", "vitest", "np", "release-it", "version"}
-)  # fmt: skip
-# Cargo.toml tables and package keys that configure lints or describe the crate.
-_CARGO_METADATA = frozenset(
-    {"description", "keywords", "categories", "readme", "homepage", "repository",
-     "documentation", "authors", "license", "license-file", "metadata", "exclude", "include",
-     "version"}
 )  # fmt: skip
 
 
@@ -90,86 +85,6 @@ def _package_json(text: str) -> object:
         k: v
         for k, v in document.items()
         if k not in _NPM_TOOLING and not (published and k == "devDependencies")
-    }
-
-
-def _cargo(text: str) -> object:
-    document: dict[str, Any] = tomllib.loads(text)
-    document.pop("lints", None)
-    document.pop("badges", None)
-    # A crate's dev-dependencies build its tests, examples and benchmarks only: no crate that
-    # depends on it and no binary it builds ever compiles them (tokio's tracing tests).
-    document.pop("dev-dependencies", None)
-    document.pop("dev_dependencies", None)
-    targets = document.get("target")
-    if isinstance(targets, dict):
-        for key, table in list(targets.items()):
-            if isinstance(table, dict):
-                table.pop("dev-dependencies", None)
-                table.pop("dev_dependencies", None)
-                if not table:
-                    del targets[key]
-        if not targets:
-            del document["target"]
-    package = document.get("package")
-    if isinstance(package, dict):
-        document["package"] = {k: v for k, v in package.items() if k not in _CARGO_METADATA}
-    workspace = document.get("workspace")
-    if isinstance(workspace, dict):
-        workspace.pop("lints", None)
-        workspace.pop("metadata", None)
-        # Which crates a workspace holds is no dependency: a crate joins or leaves with its own
-        # files, which the change shows (axum's examples moved out of its members). Its shared
-        # ``[workspace.package]`` fields are its crates' metadata; ``[workspace.dependencies]``
-        # and the resolver stay.
-        for key in ("members", "exclude", "default-members"):
-            workspace.pop(key, None)
-        shared = workspace.get("package")
-        if isinstance(shared, dict):
-            workspace["package"] = {k: v for k, v in shared.items() if k not in _CARGO_METADATA}
-    return document
-
-
-def _cargo_lock(text: str) -> object:
-    document: dict[str, Any] = tomllib.loads(text)
-    packages = document.get("package")
-    if isinstance(packages, list):
-        # A package with no ``source`` is one of the workspace's own crates: its version is
-        # the release's (sharkdp/bat's "Bump version to v0.18.0" relocked only that), no
-        # dependency; the packages it depends on, and every fetched package, stay.
-        document["package"] = [
-            {k: v for k, v in p.items() if k != "version"}
-            if isinstance(p, dict) and "source" not in p
-            else p
-            for p in packages
-        ]
-    return document
-
-
-def _fetched(packages: list[Any]) -> list[Any]:
-    """A lock's packages, the workspace's own crates without the list of what they depend on
-    (which a dev-dependency joins, ``assert_cmd`` in ``bat``'s)."""
-    return [
-        {k: v for k, v in p.items() if k != "dependencies"}
-        if isinstance(p, dict) and "source" not in p
-        else p
-        for p in packages
-    ]
-
-
-def _only_added(was: object, now: object) -> bool:
-    """Whether the lock ``now`` (``_cargo_lock``'s declarations) only adds packages to ``was``:
-    every package it held before is still there as it was, but for what the workspace's own
-    crates depend on."""
-    if not (isinstance(was, dict) and isinstance(now, dict)):
-        return False
-    before, after = was.get("package"), now.get("package")
-    if not (isinstance(before, list) and isinstance(after, list)):
-        return False
-    before, after = _fetched(before), _fetched(after)
-    kept = [p for p in after if p in before]
-    return len(kept) == len(before) and {k: v for k, v in was.items() if k != "package"} == {
-        k: v for k, v in now.items() if k != "package"
     }
 
 
@@ -322,8 +237,8 @@ _READERS: dict[str, Callable[[str], object]] = {
     "pyproject.toml": _pyproject,
     "package.json": _package_json,
     "composer.json": _composer,
-    "cargo.toml": _cargo,
-    "cargo.lock": _cargo_lock,
+    "cargo.toml": cargo_manifest,
+    "cargo.lock": cargo_lock,
     "pipfile": _pipfile,
     "pipfile.lock": _pipfile_lock,
     "description": _r_description,
@@ -390,7 +305,7 @@ def with_dependency_edits(
             out[i] = replace(files[i], code_added=0, code_deleted=0)
         elif name == "cargo.toml":
             crates_unchanged = False
-        elif name == "cargo.lock" and _only_added(was, now):
+        elif name == "cargo.lock" and only_added(was, now):
             grown.append(i)
     if crates_unchanged and any(
         files[i].path.rpartition("/")[2].lower() == "cargo.toml" for i in edited

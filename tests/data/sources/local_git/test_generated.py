@@ -257,18 +257,7 @@ def test_gitattributes_win_over_every_name_rule(engine: Engine, tmp_path: Path) 
         "Start",
         T0,
     )
-    org = parse_org_config(
-        f"""
-[[repositories]]
-name = "acme/web"
-path = "{repo.path}"
-[[services]]
-key = "web"
-repository = "acme/web"
-paths = ["**"]
-"""
-    )
-    sync_clone(engine, org)
+    sync_clone(engine, _web(repo))
     with Session(engine) as session:
         stored = {f.path: (f.generated, f.marked) for f in session.exec(select(ChangeFile))}
     assert stored == {
