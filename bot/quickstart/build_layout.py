@@ -37,6 +37,7 @@ from bot.quickstart.package_manifests import (
 )
 from bot.quickstart.root_code import busy_root, root_code
 from bot.quickstart.service_names import is_service_name, kept
+from bot.quickstart.version_folders import across_versions
 from data.path_globs import in_globs, matches
 from scoring.aside_folders import in_examples
 from scoring.example_collections import example_code, is_collection
@@ -306,7 +307,12 @@ def read_layout(path: Path, files: list[str]) -> Layout:
         layout = Layout(tuple(services), found_by) if services else None
     layout = _with_code_left(path, layout, files, history) if layout else None
     layout = layout or _guessed(path, files, history)
-    return _with_old_folders(path, layout, files, history)
+    layout = _with_old_folders(path, layout, files, history)
+    # One project kept in folders named for versions is one service (``version_folders``).
+    merged = across_versions(
+        [(s.key, s.globs, s.excluded) for s in layout.services], files, history
+    )
+    return Layout(tuple(DraftedService(*s) for s in merged), layout.found_by)
 
 
 # The share of a clone's code its build's modules may leave out before the folders holding

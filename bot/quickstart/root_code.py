@@ -1,7 +1,8 @@
 """The project's own code at the root of a clone whose folders hold the rest: a service of the
 clone's name when it is a tenth of the code in the clone's main language (a Terraform module's
 ``main.tf`` beside its ``modules/``), or when its files took more than a tenth of the last
-year's code changes (llm.c's programs beside the ``llmc/`` headers they include)."""
+year's code changes (llm.c's programs beside the ``llmc/`` headers they include; the one
+``init.lua`` of a Neovim configuration beside its ``lua/`` plugins)."""
 
 from __future__ import annotations
 
@@ -46,11 +47,12 @@ def busy_root(path: Path, code: list[str]) -> tuple[str, ...]:
     """The globs of the code at the root of a clone whose last year says the project changes
     there (llm.c's ``train_gpt2.cu`` and ``train_gpt2.py``, beside the ``llmc/`` headers they
     include and a ``dev/`` of kernels being tried): its files in any language, a tool's settings
-    aside, by name, when they are two at least and took more of the year's code changes
-    (``unowned_code.code_changes``, ``MIN_CHANGES`` at least) than quickstart lets sit in no
-    service (``UNOWNED_WARNING``)."""
+    aside, by name, when they took more of the year's code changes (``unowned_code.code_changes``,
+    ``MIN_CHANGES`` at least) than quickstart lets sit in no service (``UNOWNED_WARNING``). One
+    file is enough here, unlike by share of the code: the year's changes say it is where the
+    project changes (kickstart.nvim's ``init.lua``, 50 of the year's 75 code changes)."""
     own = {f for f in code if "/" not in f and not _SETTINGS_NAME.search(f)}
-    if len(own) < 2:
+    if not own:
         return ()
     changed, _ = code_changes(path)
     at_root = sum(1 for p in changed if p in own)

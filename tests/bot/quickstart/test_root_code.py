@@ -50,6 +50,20 @@ def test_a_root_where_the_year_s_changes_are_is_a_service(tmp_path: Path) -> Non
     assert owner["test_train.c"] == "-"
 
 
+def test_one_root_file_where_the_year_s_changes_are_is_a_service(tmp_path: Path) -> None:
+    """A Neovim configuration's one ``init.lua``, which most of the year's code changes touched,
+    beside a ``lua/`` of plugins, is a service of the clone's name."""
+    files: dict[str, str | bytes | None] = {"init.lua": "vim.g.mapleader = ' '\n"}
+    files |= {f"lua/plugins/p{i}.lua": f"return {{ {i} }}\n" for i in range(20)}
+    repo = GitRepo(tmp_path / "config.nvim")
+    repo.commit(files, "Start", T0)
+    for day in range(1, 12):
+        repo.commit({"init.lua": f"vim.g.day = {day}\n"}, "Tune", T0 + timedelta(days=day))
+    _, owner = owners(repo)
+    assert owner["init.lua"] == "config.nvim"
+    assert owner["lua/plugins/p3.lua"] == "lua"
+
+
 def test_a_root_its_year_left_alone_is_no_service(tmp_path: Path) -> None:
     """Two root scripts no change of the last year touched, beside a folder where the changes
     are, make no service of the root."""
