@@ -95,6 +95,7 @@ _MINING_SOURCES = (
     "data/sources/local_git/file_lengths.py",
     # Lines of code are counted as the history is mined.
     "scoring/code_lines.py",
+    "scoring/repeated_edits.py",
     "scoring/lexer_choice.py",
     "scoring/facts.py",
     "scoring/fixes.py",

@@ -59,7 +59,7 @@ from scoring.component_hunks import COMPONENT_STAND_INS, opens_in_script
 from scoring.lexer_choice import holds_no_code, lexer_for_text, shared_extension
 from scoring.linguist import language_of
 
-__all__ = ["CONTEXT_LINES", "MAX_LEXED_LINES", "code_lines"]
+__all__ = ["CONTEXT_LINES", "MAX_LEXED_LINES", "code_edit", "code_lines"]
 
 # Context lines git is asked for around each hunk: enough to hold the opening of
 # most block comments and docstrings an edit sits in.
@@ -353,16 +353,24 @@ def code_lines(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int]:
     header: ``" "`` context, ``"+"`` added, ``"-"`` deleted (``"\\"`` notes are
     skipped). A binary-like file (``_binary_like``) has none.
     """
+    added, deleted, _ = code_edit(path, hunks)
+    return added, deleted
+
+
+def code_edit(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int, int]:
+    """``code_lines`` and a fingerprint of the edit: the same for two files whose lines of code
+    added and deleted are the same, whitespace aside (``scoring.repeated_edits``); 0 for an
+    edit of no line of code."""
     name = path[path.rfind("/") + 1 :]
     hunks = hunks if isinstance(hunks, list) else list(hunks)
     if _binary_like(hunks):
-        return 0, 0
+        return 0, 0, 0
     lexer = _lexer(name)
     if lexer is not None and shared_extension(name):
         # An extension several languages share: the file's text says whose it is.
         text = "\n".join(line[1:] for hunk in hunks for line in hunk if line[:1] in " +-")
         if holds_no_code(name, text):
-            return 0, 0
+            return 0, 0, 0
         lexer = lexer_for_text(name, text, lexer)
     added: list[str] = []
     deleted: list[str] = []
@@ -388,13 +396,19 @@ def code_lines(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int]:
         if old_rows:
             flags = _code_flags(lexer, old, old_rows)
             deleted.extend(old[i] for i in old_rows if flags[i])
-    if not added or not deleted:
-        return len(added), len(deleted)
+    if not added and not deleted:
+        return 0, 0, 0
     # Lines that only moved or changed whitespace pair off and are no new code; where
     # indentation is syntax, only those that kept their indentation.
     key = _squash_kept_indent if type(lexer).__name__ in _OFF_SIDE else _squash
     gone = Counter(map(key, deleted))
     came = Counter(map(key, added))
-    new_code = sum(max(0, n - gone[text]) for text, n in came.items())
-    old_code = sum(max(0, n - came[text]) for text, n in gone.items())
-    return new_code, old_code
+    new_lines = {text: n - gone[text] for text, n in came.items() if n > gone[text]}
+    old_lines = {text: n - came[text] for text, n in gone.items() if n > came[text]}
+    new_code = sum(new_lines.values())
+    old_code = sum(old_lines.values())
+    if not new_code and not old_code:
+        return 0, 0, 0
+    edit = hash((tuple(sorted(new_lines.items())), tuple(sorted(old_lines.items()))))
+    # Never 0, which says "no edit".
+    return new_code, old_code, edit or 1

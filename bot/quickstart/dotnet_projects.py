@@ -28,6 +28,10 @@ _DOTNET_NOT_SERVICE = re.compile(
     r"|benchmarks?|perf|samples?|examples?|demos?|snippets?)$",
     re.IGNORECASE,
 )
+# A part of a .NET project's dotted name that is a compound saying tests, in PascalCase, wherever
+# it stands (maui-samples' ``UITests.Shared``, the helpers its UI tests share; ``Acme.ApiTests.
+# Common``): ``Tests`` with its capital, so ``Contests.Api`` is no test project.
+_DOTNET_TEST_PART = re.compile(r"(?:^|[.\-_])(?:[A-Z][A-Za-z0-9]*)?Tests(?:$|[.\-_])")
 # A .NET project that is tests whatever its name: it uses a test SDK or says it is tests.
 _DOTNET_TEST_SDK = re.compile(
     r"Include\s*=\s*[\"']Microsoft\.NET\.Test\.Sdk[\"']|MSTest\.Sdk"
@@ -70,7 +74,11 @@ def dotnet_projects(path: Path, files: list[str]) -> Modules | None:
         name = name.rsplit(".", 1)[0]
         # The project's own folder is named after it: its name is judged by the .NET rule.
         parent = folder.rpartition("/")[0] if folder.endswith(name) else folder
-        named_code = (not parent or kept(parent)) and _DOTNET_NOT_SERVICE.search(name) is None
+        named_code = (
+            (not parent or kept(parent))
+            and _DOTNET_NOT_SERVICE.search(name) is None
+            and _DOTNET_TEST_PART.search(name) is None
+        )
         # A test project named as code (``<IsPackable>false`` with xunit) is read to tell.
         if named_code and not _dotnet_tests(show(path, project) or ""):
             found.append(Declared(folder, name))

@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-__all__ = ["Service", "across_versions"]
+__all__ = ["KeyedGlobs", "across_versions"]
 
 # A folder named as a version: ``8.0``, ``10.0``, ``v2``, ``v1.4``, ``3.x``, ``2.x``.
 _VERSION = re.compile(r"(?:v?\d+(?:\.\d+)+|v\d+|\d+(?:\.\d+)*\.x)", re.IGNORECASE)
@@ -28,7 +28,7 @@ _WILD = re.compile(r"[*?\[{]")
 
 
 # A drafted service as this module reads it: its key, its globs and its ``!`` globs.
-Service = tuple[str, tuple[str, ...], tuple[str, ...]]
+KeyedGlobs = tuple[str, tuple[str, ...], tuple[str, ...]]
 
 
 def _version_at(glob: str) -> int | None:
@@ -69,8 +69,8 @@ def _versions(
 
 
 def across_versions(
-    services: Sequence[Service], files: Sequence[str], history: Sequence[str]
-) -> list[Service]:
+    services: Sequence[KeyedGlobs], files: Sequence[str], history: Sequence[str]
+) -> list[KeyedGlobs]:
     """``services`` with each project kept in version folders made one service (the first
     one's key, every copy's globs) that also holds its paths under the version folders the
     history shows and HEAD no longer has (``history``: every path a commit added)."""
@@ -82,7 +82,7 @@ def across_versions(
     now = _versions(prefixes, files)
     ever = _versions(prefixes, [*files, *history])
     # Version folders only where two sit side by side.
-    groups: dict[tuple[str, ...], list[Service]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[KeyedGlobs]] = defaultdict(list)
     # Each service alone by its place, or the shape of its group where the group's first was.
     order: list[int | tuple[str, ...]] = []
     for n, (service, first, i) in enumerate(zip(services, firsts, at, strict=True)):
@@ -93,7 +93,7 @@ def across_versions(
         if shape not in groups:
             order.append(shape)
         groups[shape].append(service)
-    out: list[Service] = []
+    out: list[KeyedGlobs] = []
     for item in order:
         if isinstance(item, int):
             out.append(services[item])

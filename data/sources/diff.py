@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scoring.change_files import lexed_path
-from scoring.code_lines import code_lines
+from scoring.code_lines import code_edit
 from scoring.errors import SourceError
+from scoring.repeated_edits import once_each
 
 __all__ = ["MAX_DIFF_BYTES", "DiffError", "DiffFile", "diff_key", "parse_diff"]
 
@@ -147,6 +148,8 @@ class _File:
     copied: bool = False
     # The hunks' lines of a code file (``lexed_path``), for its lines of code.
     hunks: list[list[str]] | None = None
+    # The fingerprint of its code's edit, once ``done`` read it (``scoring.code_lines.code_edit``).
+    edit: int = 0
 
     def code_path(self) -> str | None:
         """The path the file's lines of code are read under, when it is code."""
@@ -166,7 +169,7 @@ class _File:
         code_added = code_deleted = None
         path = self.code_path()
         if path is not None and self.hunks:
-            code_added, code_deleted = code_lines(path, self.hunks)
+            code_added, code_deleted, self.edit = code_edit(path, self.hunks)
         if status == "deleted" or new is None:
             assert old is not None
             return DiffFile(
@@ -212,6 +215,8 @@ def parse_diff(diff: str | bytes) -> tuple[DiffFile, ...]:
     if lines and lines[-1] == "":
         lines.pop()
     files: list[DiffFile] = []
+    # Each code file's lines of code and its edit's fingerprint (``scoring.repeated_edits``).
+    edits: dict[str, tuple[int, int, int]] = {}
     current: _File | None = None
     # ``--- x`` with no ``+++`` yet: the old name waits for its new one.
     pending_old: str | None = None
@@ -222,7 +227,10 @@ def parse_diff(diff: str | bytes) -> tuple[DiffFile, ...]:
     def finish() -> None:
         nonlocal current
         if current is not None:
-            files.append(current.done())
+            done = current.done()
+            files.append(done)
+            if done.code_added is not None and done.code_deleted is not None:
+                edits[done.path] = (done.code_added, done.code_deleted, current.edit)
             current = None
 
     while i < n:
@@ -352,4 +360,11 @@ def parse_diff(diff: str | bytes) -> tuple[DiffFile, ...]:
             "the text holds no unified diff (no 'diff --git' or '--- '/'+++ ' headers); "
             "pass the output of `git diff` or `diff -u`"
         )
-    return tuple(files)
+    # The same edit in many files is read once.
+    once = once_each(edits)
+    return tuple(
+        replace(f, code_added=once[f.path][0], code_deleted=once[f.path][1])
+        if f.path in once and f.code_added is not None
+        else f
+        for f in files
+    )

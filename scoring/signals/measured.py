@@ -107,7 +107,8 @@ def size(
         if counted:
             text += ", with " + " and ".join(counted)
         if quiet := files.quiet_lines:
-            text += f", besides {many(quiet, 'comment or blank line')}"
+            # Repeated: the same edit as another file's of the change (``scoring.repeated_edits``).
+            text += f", besides {many(quiet, 'comment, blank or repeated line')}"
         if other:
             text += (
                 f", besides {many(other_lines, 'line')} in {many(other, 'lock or generated file')}"

@@ -130,7 +130,7 @@ def test_comment_lines_do_not_count_as_size() -> None:
     size = next(s for s in risk.signals if s.name == "size")
     assert size.value == 20
     assert size.explanation.startswith("20 lines of code added, 0 deleted")
-    assert size.explanation.endswith(", besides 480 comment or blank lines")
+    assert size.explanation.endswith(", besides 480 comment, blank or repeated lines")
     assert change_files(_change(f)).code_added == 20
 
 

@@ -50,6 +50,7 @@ from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
+from scoring.repeated_edits import once_each
 
 __all__ = [
     "MinedCommit",
@@ -198,7 +199,8 @@ def _parse(
                 found = file_code_lines(patch)
                 if found is not None:
                     code[found[0]] = found[1]
-            counts = code
+            # The same edit in many files is read once (``scoring.repeated_edits``).
+            counts = once_each(code)
     if pending is not None:
         _with_code(pending, counts)
         yield _commit(pending, repository, bugs, is_cut)

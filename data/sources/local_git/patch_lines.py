@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from data.sources.diff import _unquote
 from scoring.change_files import lexed_path
-from scoring.code_lines import CONTEXT_LINES, code_lines
+from scoring.code_lines import CONTEXT_LINES, code_edit
 from scoring.linguist import language_of
+from scoring.repeated_edits import once_each
 
 __all__ = ["FILE_START", "PATCH_ARGS", "file_code_lines", "patch_code_counts"]
 
@@ -50,9 +51,10 @@ def _unknown_plain_name(path: str) -> bool:
     return "." not in name.lstrip(".") and language_of(name) is None
 
 
-def file_code_lines(patch: bytes) -> tuple[str, tuple[int, int]] | None:
-    """(path, (code lines added, code lines deleted)) of one file's patch; ``None`` when it is
-    no code by its path or has no hunks (a binary file, a pure rename, a mode change).
+def file_code_lines(patch: bytes) -> tuple[str, tuple[int, int, int]] | None:
+    """(path, (code lines added, code lines deleted, the edit's fingerprint)) of one file's
+    patch (``scoring.code_lines.code_edit``); ``None`` when it is no code by its path or has
+    no hunks (a binary file, a pure rename, a mode change).
 
     ``patch`` runs from its ``diff --git`` line to the next file's.
     """
@@ -74,7 +76,7 @@ def file_code_lines(patch: bytes) -> tuple[str, tuple[int, int]] | None:
     if mode is not None and not mode.endswith(b"755") and _unknown_plain_name(path):
         # A file without an extension is code only as a script, and git marks a script
         # executable: helix's ``runtime/tutor``, a tutorial, is text.
-        return path, (0, 0)
+        return path, (0, 0, 0)
     hunks: list[list[str]] = []
     hunk: list[str] = []
     text = patch[body + 1 :]
@@ -85,12 +87,13 @@ def file_code_lines(patch: bytes) -> tuple[str, tuple[int, int]] | None:
         else:
             # An empty line is a blank context line (``diff.suppressBlankEmpty``).
             hunk.append(line.rstrip("\r") or " ")
-    return path, code_lines(path, hunks)
+    return path, code_edit(path, hunks)
 
 
 def patch_code_counts(text: bytes) -> dict[str, tuple[int, int]]:
-    """{path: (code lines added, code lines deleted)} of one patch's code files."""
-    counts: dict[str, tuple[int, int]] = {}
+    """{path: (code lines added, code lines deleted)} of one patch's code files, an edit
+    repeated from an earlier file counted once (``scoring.repeated_edits``)."""
+    counts: dict[str, tuple[int, int, int]] = {}
     start = text.find(FILE_START)
     while start >= 0:
         end = text.find(b"\n" + FILE_START, start)
@@ -98,4 +101,4 @@ def patch_code_counts(text: bytes) -> dict[str, tuple[int, int]]:
         if found is not None:
             counts[found[0]] = found[1]
         start = end + 1 if end >= 0 else -1
-    return counts
+    return once_each(counts)

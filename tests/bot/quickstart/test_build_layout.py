@@ -568,7 +568,8 @@ def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
     tmp_path: Path,
 ) -> None:
     """A .sln's (or .slnx's) projects are services keyed by project name; test, benchmark and
-    sample projects and solution folders are none; a library for testing is one."""
+    sample projects, the helpers tests share (``UITests.Shared``) and solution folders are
+    none; a library for testing is one."""
     project = 'Project("{{FAE04EC0}}") = "{0}", "{1}", "{{1}}"\nEndProject\n'
     sln = "".join(
         project.format(name, where)
@@ -576,6 +577,7 @@ def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
             ("Polly.Core", r"src\Polly.Core\Polly.Core.csproj"),
             ("Polly.Testing", r"src\Polly.Testing\Polly.Testing.csproj"),
             ("Polly.Core.Tests", r"test\Polly.Core.Tests\Polly.Core.Tests.csproj"),
+            ("UITests.Shared", r"src\UITests.Shared\UITests.Shared.csproj"),
             ("Polly.Benchmarks", r"bench\Polly.Benchmarks\Polly.Benchmarks.csproj"),
             ("Intro", r"samples\Intro\Intro.csproj"),
             ("src", "src"),
@@ -589,6 +591,8 @@ def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
             "src/Polly.Core/Retry.cs": "class Retry {}\n",
             "src/Polly.Testing/Polly.Testing.csproj": "<Project/>\n",
             "test/Polly.Core.Tests/Polly.Core.Tests.csproj": "<Project/>\n",
+            "src/UITests.Shared/UITests.Shared.csproj": "<Project/>\n",
+            "src/UITests.Shared/BaseTest.cs": "class BaseTest {}\n",
             "bench/Polly.Benchmarks/Polly.Benchmarks.csproj": "<Project/>\n",
             "samples/Intro/Intro.csproj": "<Project/>\n",
         },

@@ -180,3 +180,19 @@ def test_code_files_carry_their_lines_of_code() -> None:
         "README.md": (1, 1, None, None),
         "logo.png": (0, 0, None, None),
     }
+
+
+def test_the_same_edit_in_several_files_of_a_diff_is_read_once() -> None:
+    """Of three files a diff gives the same one-line edit, the first by path keeps its line of
+    code and the others none; their lines changed stay as the diff counts them."""
+    text = "".join(
+        f"diff --git a/{p}/version.py b/{p}/version.py\n--- a/{p}/version.py\n"
+        f"+++ b/{p}/version.py\n@@ -1 +1 @@\n-VERSION = '1.0'\n+VERSION = '1.1'\n"
+        for p in ("b", "a", "c")
+    )
+    files = {f.path: (f.added, f.deleted, f.code_added, f.code_deleted) for f in parse_diff(text)}
+    assert files == {
+        "a/version.py": (1, 1, 1, 1),
+        "b/version.py": (1, 1, 0, 0),
+        "c/version.py": (1, 1, 0, 0),
+    }

@@ -338,3 +338,26 @@ def test_reverted_request_reads_gitlab_and_github_numbers() -> None:
     )
     assert reverted_request("See #12 and the revert of #13", "Fix the cache (#14)") is None
     assert reverted_request("", 'Revert "Add the cache (#13)"') is None
+
+
+def test_the_same_edit_in_many_files_is_read_once(tmp_path: Path) -> None:
+    """A release bumping one base image in the Dockerfile of each of six services counts the
+    lines of code of one Dockerfile; a seventh service's own edit keeps its lines."""
+    repo = GitRepo(tmp_path / "quickstarts")
+    start: dict[str, str | bytes | None] = {
+        f"svc{i}/Dockerfile": f"FROM ubi8/openjdk-11:1.18\nCOPY app{i}.jar /app.jar\n"
+        for i in range(6)
+    }
+    start["svc6/Main.py"] = "print('hello')\n"
+    repo.commit(start, "Start", T0)
+    bump: dict[str, str | bytes | None] = {
+        f"svc{i}/Dockerfile": f"FROM ubi8/openjdk-17:1.18\nCOPY app{i}.jar /app.jar\n"
+        for i in range(6)
+    }
+    bump["svc6/Main.py"] = "print('hello, world')\nprint('bye')\n"
+    repo.commit(bump, "Bump the base image", T0 + timedelta(days=1))
+    *_, mined = _mine(repo)
+    code = {f.path: (f.added, f.deleted, f.code_added, f.code_deleted) for f in mined.change.files}
+    assert code["svc0/Dockerfile"] == (1, 1, 1, 1)
+    assert all(code[f"svc{i}/Dockerfile"] == (1, 1, 0, 0) for i in range(1, 6))
+    assert code["svc6/Main.py"] == (2, 1, 2, 1)

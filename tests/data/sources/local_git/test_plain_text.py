@@ -52,6 +52,8 @@ def test_a_patch_without_an_index_line_is_read_by_its_lines() -> None:
         b"diff --git a/runtime/tutor b/runtime/tutor\n--- a/runtime/tutor\n"
         b"+++ b/runtime/tutor\n@@ -1 +1 @@\n-Welcome\n+Welcome!\n"
     )
-    assert file_code_lines(patch) == ("runtime/tutor", (1, 1))
+    found = file_code_lines(patch)
+    assert found is not None
+    assert (found[0], found[1][:2]) == ("runtime/tutor", (1, 1))
     marked = patch.replace(b"\n--- ", b"\nindex 1111111..2222222 100644\n--- ", 1)
-    assert file_code_lines(marked) == ("runtime/tutor", (0, 0))
+    assert file_code_lines(marked) == ("runtime/tutor", (0, 0, 0))
