@@ -10,22 +10,26 @@ change to what it ships. There the examples' files are read as code
 (``Marked.UNDOCUMENTED``), and by the quickstart, which drafts their services.
 
 The rule reads the repository's files at one commit (the mined branch's head), never one
-change: whether a folder of examples is the product depends on what else is there.
+change: whether a folder of examples is the product depends on what else is there. It weighs
+each file by its size: a library whose core is a few large files (raysan5/raylib: 67 files of
+code, 3.2 MB, beside 462 examples, 5.9 MB) keeps its examples aside, though they are most of
+its files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 
 from scoring.aside_folders import in_examples
 from scoring.paths import path_kinds, undocumented_kinds
 
 __all__ = ["COLLECTION_SHARE", "MIN_EXAMPLE_FILES", "example_code", "is_collection"]
 
-# The share of a repository's code (its examples' counted) that must lie in examples for the
-# examples to be its product: most of it, so a library's own code, however small beside its
-# examples, keeps them aside. Play's samples hold about nine tenths in examples, a web framework
-# with a large examples/ folder (axum) under half.
+# The share of a repository's code, by size (its examples' counted), that must lie in examples
+# for the examples to be its product: most of it, so a library's own code, however small beside
+# its examples, keeps them aside. Play's samples hold about nine tenths in examples (0.92 of the
+# bytes, 0.94 of the files), a web framework with a large examples/ folder (axum) under half,
+# raylib 0.65 of the bytes (0.87 of the files).
 COLLECTION_SHARE = 0.8
 # A handful of example files beside no other code (a new project's first example) is no
 # collection: the rule needs enough files to say what the repository makes.
@@ -39,22 +43,22 @@ def example_code(path: str) -> bool:
     return in_examples(path) and not path_kinds(path).code and undocumented_kinds(path).code
 
 
-def is_collection(paths: Iterable[str]) -> bool:
-    """Whether the repository whose files are ``paths`` is a collection of examples: at least
-    ``MIN_EXAMPLE_FILES`` files of example code (``example_code``), and at least
-    ``COLLECTION_SHARE`` of all its code (``path_kinds``' code and the examples')."""
-    listed = list(paths)
+def is_collection(sizes: Mapping[str, int]) -> bool:
+    """Whether the repository whose files are ``sizes`` ({path: bytes}) is a collection of
+    examples: at least ``MIN_EXAMPLE_FILES`` files of example code (``example_code``), and at
+    least ``COLLECTION_SHARE`` of all its code's bytes (``path_kinds``' code and the
+    examples')."""
     # Examples first, by their folders' names alone: most repositories have too few to be a
     # collection, and classifying every path of a large one costs seconds.
-    examples = sum(1 for p in listed if in_examples(p) and example_code(p))
-    if examples < MIN_EXAMPLE_FILES:
+    examples = [p for p in sizes if in_examples(p) and example_code(p)]
+    if len(examples) < MIN_EXAMPLE_FILES:
         return False
     # The code beside them may be at most this much.
-    most = examples * (1 - COLLECTION_SHARE) / COLLECTION_SHARE
+    most = sum(sizes[p] for p in examples) * (1 - COLLECTION_SHARE) / COLLECTION_SHARE
     code = 0
-    for path in listed:
+    for path, size in sizes.items():
         if path_kinds(path).code:
-            code += 1
+            code += size
             if code > most:
                 return False
     return True

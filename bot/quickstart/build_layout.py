@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
 from bot.quickstart.build_output import is_build_output
-from bot.quickstart.clone_files import history_paths
+from bot.quickstart.clone_files import history_paths, tracked_sizes
 from bot.quickstart.folder_exclusions import excluded
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
@@ -78,12 +78,12 @@ def _key(name: str) -> str:
     return key if key and key[0].isalnum() else f"s-{key}"
 
 
-def hand_written_code(files: list[str]) -> list[str]:
-    """The ``files`` that are hand-written code (``scoring.paths.path_kinds``), not what a
-    build wrote; in a repository of examples, its examples' code too
-    (``scoring.example_collections``)."""
+def hand_written_code(path: Path, files: list[str]) -> list[str]:
+    """The ``files`` of the clone at ``path`` that are hand-written code
+    (``scoring.paths.path_kinds``), not what a build wrote; in a repository of examples, its
+    examples' code too (``scoring.example_collections``)."""
     tracked = set(files)
-    collection = is_collection(files)
+    collection = is_collection(tracked_sizes(path, files))
     return [
         f for f in files
         if (path_kinds(f).code or (collection and example_code(f)))
@@ -227,10 +227,10 @@ def _guessed(
 ) -> Layout:
     """The top-level folders holding hand-written code (``code``, else all the clone's), one
     level deeper under a lone wrapper (``src/``)."""
-    code = hand_written_code(files) if code is None else code
+    code = hand_written_code(path, files) if code is None else code
     # A repository of examples (``scoring.example_collections``): each example is a service, and
     # a folder of them (``examples/``) wraps them as ``src/`` wraps code.
-    collection = is_collection(files)
+    collection = is_collection(tracked_sizes(path, files))
     prefix = ""
     folders = _code_folders(code, prefix, collection)
     # All code under one wrapper (src/, packages/…): the services are one level deeper, unless
@@ -341,7 +341,7 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     code they leave out, when that is most of the clone's code in folders that may be
     services (a build file naming none of the folders its code sits in)."""
     # Files at the root are no folder's: the build's own files, or a flat project's code.
-    code = [f for f in hand_written_code(files) if "/" in f and kept(f.rpartition("/")[0])]
+    code = [f for f in hand_written_code(path, files) if "/" in f and kept(f.rpartition("/")[0])]
     left = [f for f in code if not _in_a_service(f, layout.services)]
     if not left:
         return layout

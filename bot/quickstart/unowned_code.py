@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.quickstart.build_output import is_build_output
-from bot.quickstart.clone_files import index_paths
+from bot.quickstart.clone_files import index_paths, tracked_sizes
 from scoring.example_collections import example_code, is_collection
 from scoring.paths import path_kinds
 
@@ -121,7 +121,7 @@ def code_changes(path: Path) -> tuple[list[str], datetime | None]:
     files, gitlinks = index_paths(path)
     tracked, submodules = set(files), set(gitlinks)
     # A repository of examples: its examples' code is code (``scoring.example_collections``).
-    collection = is_collection(files)
+    collection = is_collection(tracked_sizes(path, files))
     changed: list[str] = []
     within = False
     for line in (out or "").splitlines():

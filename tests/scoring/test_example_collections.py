@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from scoring.example_collections import MIN_EXAMPLE_FILES, example_code, is_collection
+
+
+def _sized(paths: Iterable[str], size: int = 1_000) -> dict[str, int]:
+    """``paths`` each of ``size`` bytes."""
+    return dict.fromkeys(paths, size)
+
 
 # Play's samples, as its tree has them: one sbt project per folder, each named for an example.
 _SAMPLES = [
@@ -15,22 +23,32 @@ _SAMPLES = [
 
 def test_a_repository_of_sample_projects_is_a_collection() -> None:
     """Two dozen files of sample projects' code beside two root scripts are a collection."""
-    assert is_collection([*_SAMPLES, "sources.sh", "test.sh", "README.md", "LICENSE"])
+    assert is_collection(_sized([*_SAMPLES, "sources.sh", "test.sh", "README.md", "LICENSE"]))
 
 
 def test_a_library_with_large_examples_is_no_collection() -> None:
     """A library whose own code is more than a fifth of all its code keeps its examples aside."""
     library = [f"src/mod{i}.rs" for i in range(8)]
     examples = [f"examples/ex{i}/src/main.rs" for i in range(24)]
-    assert not is_collection([*library, *examples])
-    assert is_collection([*library[:5], *examples])
+    assert not is_collection(_sized([*library, *examples]))
+    assert is_collection(_sized([*library[:5], *examples]))
+
+
+def test_a_library_of_few_large_files_keeps_its_many_examples_aside() -> None:
+    """A games library whose core is six large C files beside thirty small example programs
+    (raylib's shape: most of its files, but not four fifths of its code's bytes, are
+    examples) is no collection; the same examples beside six small files are."""
+    examples = _sized((f"examples/core/core_{i}.c" for i in range(30)), 3_000)
+    core = {f"src/r{name}.c": 20_000 for name in ("core", "models", "text", "audio", "gl", "ui")}
+    assert not is_collection(core | examples)
+    assert is_collection(_sized(core, 2_000) | examples)
 
 
 def test_a_handful_of_examples_is_no_collection() -> None:
     """Fewer example files than ``MIN_EXAMPLE_FILES`` say nothing of what a repository makes."""
     few = [f"examples/ex{i}/main.py" for i in range(MIN_EXAMPLE_FILES - 1)]
-    assert not is_collection(few)
-    assert is_collection([*few, "examples/last/main.py"])
+    assert not is_collection(_sized(few))
+    assert is_collection(_sized([*few, "examples/last/main.py"]))
 
 
 def test_an_examples_tests_docs_and_prose_are_no_example_code() -> None:

@@ -221,8 +221,15 @@ class GeneratedFiles:
 
     def __init__(self, path: Path, rev: str) -> None:
         self.path = path
-        listed = run_git(path, "ls-tree", "-r", "--name-only", "-z", rev, check=False)
-        names = listed.stdout.decode("utf-8", "replace").split("\0")
+        listed = run_git(path, "ls-tree", "-r", "-l", "-z", rev, check=False)
+        # ``<mode> <type> <object> <size>\t<path>``, the size ``-`` for a submodule's commit.
+        sizes: dict[str, int] = {}
+        for entry in listed.stdout.decode("utf-8", "replace").split("\0"):
+            meta, _, name = entry.partition("\t")
+            if name:
+                size = meta.rsplit(" ", 1)[-1].strip()
+                sizes[name] = int(size) if size.isdigit() else 0
+        names = list(sizes)
         texts: dict[str, str] = {}
         for name in names:
             if name == ".gitattributes" or name.endswith("/.gitattributes"):
@@ -230,7 +237,7 @@ class GeneratedFiles:
                 texts[name] = blob.stdout.decode("utf-8", "replace")
         self.rules = attribute_rules(texts)
         # A repository of examples (Play's samples): its examples are its code, marked so.
-        self.collection = is_collection(names)
+        self.collection = is_collection(sizes)
         # A file whose source map is committed beside it (``app.js`` and ``app.js.map``) is
         # a build's output, whatever its name: a bundle rebuilt by an "Update assets" commit.
         self.mapped = frozenset(n.removesuffix(".map") for n in names if n.endswith(".map"))
