@@ -35,6 +35,7 @@ from bot.quickstart.package_manifests import (
     package_manifests,
     workspace_tops,
 )
+from bot.quickstart.published_packages import published_tops
 from bot.quickstart.root_code import busy_root, root_code
 from bot.quickstart.service_names import is_service_name, kept
 from bot.quickstart.version_folders import across_versions
@@ -346,10 +347,17 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     if not left:
         return layout
     # Below that share, a folder left out is still a module when the root's workspace of
-    # another build names it (a uv workspace's ``backend/`` beside npm workspaces); a package
-    # no workspace names (a playground app, build logic) is a helper left out on purpose.
+    # another build names it (a uv workspace's ``backend/`` beside npm workspaces) or it holds
+    # a package its manifest publishes (``published_packages``); any other package (a
+    # playground app, build logic) is a helper left out on purpose.
     most = len(left) > LEFT_OUT * len(code)
-    named = set() if most else workspace_tops(path, files) | _deployment_tops(left)
+    named = (
+        set()
+        if most
+        else workspace_tops(path, files)
+        | _deployment_tops(left)
+        | published_tops(path, files, left)
+    )
     taken = {s.key for s in layout.services}
     # A top folder holding a module of the build (src/ of a .NET solution) is the build's:
     # what it leaves out there it left out on purpose (a test project named as code).
