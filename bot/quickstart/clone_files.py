@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from data.sources.local_git.git_command import blob_sizes
 from scoring.errors import ConfigError
 
 __all__ = ["history_paths", "index_paths", "tracked_files", "tracked_sizes"]
@@ -63,16 +64,5 @@ def tracked_sizes(path: Path, files: list[str]) -> dict[str, int]:
     """{path: bytes} of ``files`` as HEAD holds them (0 for one HEAD does not hold, a
     submodule's or a missing blob's), for the rules that weigh files by size
     (``scoring.example_collections``)."""
-    done = subprocess.run(
-        ["git", "-C", str(path), "ls-tree", "-r", "-l", "-z", "HEAD"],
-        capture_output=True,
-        check=False,
-    )
-    sizes: dict[str, int] = {}
-    for entry in done.stdout.decode("utf-8", "replace").split("\0"):
-        # ``<mode> <type> <object> <size>\t<path>``, the size ``-`` for a submodule's commit.
-        meta, _, name = entry.partition("\t")
-        size = meta.rsplit(" ", 1)[-1].strip()
-        if name and size.isdigit():
-            sizes[name] = int(size)
+    sizes = blob_sizes(path, "HEAD")
     return {f: sizes.get(f, 0) for f in files}

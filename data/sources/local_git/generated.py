@@ -49,7 +49,7 @@ import pathspec
 from data.source_values import SourceChangeFile
 from data.sources.local_git.data_files import DataFiles
 from data.sources.local_git.file_lengths import FileLengths
-from data.sources.local_git.git_command import read_blobs
+from data.sources.local_git.git_command import blob_sizes, read_blobs
 from data.sources.local_git.gitlog import run_git
 from scoring.build_scripts import (
     cleaned_paths,
@@ -221,14 +221,7 @@ class GeneratedFiles:
 
     def __init__(self, path: Path, rev: str) -> None:
         self.path = path
-        listed = run_git(path, "ls-tree", "-r", "-l", "-z", rev, check=False)
-        # ``<mode> <type> <object> <size>\t<path>``, the size ``-`` for a submodule's commit.
-        sizes: dict[str, int] = {}
-        for entry in listed.stdout.decode("utf-8", "replace").split("\0"):
-            meta, _, name = entry.partition("\t")
-            if name:
-                size = meta.rsplit(" ", 1)[-1].strip()
-                sizes[name] = int(size) if size.isdigit() else 0
+        sizes = blob_sizes(path, rev)
         names = list(sizes)
         texts: dict[str, str] = {}
         for name in names:

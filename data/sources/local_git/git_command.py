@@ -16,6 +16,7 @@ from scoring.errors import SourceError
 __all__ = [
     "UNSHALLOW",
     "bare_repository",
+    "blob_sizes",
     "branch_ref",
     "check_repository",
     "cut_commits",
@@ -204,3 +205,17 @@ def read_blobs(repo: Path, names: list[str]) -> list[bytes | None]:
         found[name] = out[at : at + size]
         at += size + 1
     return [found.get(n) for n in names]
+
+
+def blob_sizes(repo: Path, rev: str) -> dict[str, int]:
+    """{path: bytes} of every file of ``rev``'s tree (``git ls-tree -r -l``); 0 for a
+    submodule's commit or a blob the clone lacks, whose size git gives as ``-``."""
+    listed = run_git(repo, "ls-tree", "-r", "-l", "-z", rev, check=False)
+    sizes: dict[str, int] = {}
+    for entry in listed.stdout.decode("utf-8", "replace").split("\0"):
+        # ``<mode> <type> <object> <size>\t<path>``
+        meta, _, name = entry.partition("\t")
+        if name:
+            size = meta.rsplit(" ", 1)[-1].strip()
+            sizes[name] = int(size) if size.isdigit() else 0
+    return sizes
