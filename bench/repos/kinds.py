@@ -69,12 +69,17 @@ def is_docs_or_tests(path: str) -> bool:
     """True for a file under a docs, tests, test data or examples folder, or a test file.
 
     A docs folder holding Go code is a Go package (cobra's ``doc``), not docs; a JVM package's
-    folders (``src/main/java/com/example/``) are a name, not a folder of examples.
+    folders (``src/main/java/com/example/``) are a name, not a folder of examples. ``it`` is
+    Maven's integration tests only as ``src/it/`` (``lang/it/`` is Italian), and ``man`` the
+    manual pages only at the root, as Linguist's documentation rule has it
+    (``custom-completions/man/`` completes the ``man`` command).
     """
     parts = path.lower().split("/")
     name = parts[-1]
     for i, part in enumerate(parts[:-1]):
         if part in _DOCS and _GO_CODE.search(name):
+            continue
+        if (part == "it" and (i == 0 or parts[i - 1] != "src")) or (part == "man" and i > 0):
             continue
         if part in _FOLDERS:
             return True

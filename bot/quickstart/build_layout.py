@@ -29,6 +29,7 @@ from bot.quickstart.folder_exclusions import excluded
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
 from bot.quickstart.npm_package import npm_client, npm_package
+from bot.quickstart.own_manifests import PACKAGE_MANIFEST, with_own_manifests
 from bot.quickstart.package_manifests import (
     build_kinds_by_folder,
     cmake_project,
@@ -92,17 +93,6 @@ def hand_written_code(path: Path, files: list[str]) -> list[str]:
     ]  # fmt: skip
 
 
-# The files that make a folder a package of its own, in any ecosystem: what builds it.
-_PACKAGE_MANIFEST = re.compile(
-    r"(?:cargo\.toml|pyproject\.toml|setup\.py|package\.json|go\.mod|pom\.xml"
-    r"|build\.gradle(?:\.kts)?|build\.sbt|[^/]+\.(?:cs|fs|vb)proj|mix\.exs|rebar\.config"
-    r"|[^/]+\.gemspec|composer\.json|package\.swift|pubspec\.yaml|deno\.jsonc?"
-    r"|cmakelists\.txt|[^/]+\.cabal|build\.zig|dune-project|project\.clj|deps\.edn"
-    r"|[^/]+\.rockspec)",
-    re.IGNORECASE,
-)
-
-
 def _packages_in(folder: str, code: list[str], files: list[str], depth: int = 0) -> list[str]:
     """The folders inside ``folder`` (``bindings/``) that are packages of their own (a build
     manifest at their top) holding code, relative to it, when there are two at least and they
@@ -117,7 +107,7 @@ def _packages_in(folder: str, code: list[str], files: list[str], depth: int = 0)
         for f in files
         if f.startswith(folder)
         and f[len(folder) :].count("/") == 1
-        and _PACKAGE_MANIFEST.fullmatch(f.rpartition("/")[2])
+        and PACKAGE_MANIFEST.fullmatch(f.rpartition("/")[2])
     }
     held = {f[len(folder) :].split("/", 1)[0] for f in code if f.startswith(folder)}
     # Code in a child that is no service (tests) keeps the folder whole.
@@ -313,7 +303,9 @@ def read_layout(path: Path, files: list[str]) -> Layout:
     merged = across_versions(
         [(s.key, s.globs, s.excluded) for s in layout.services], files, history
     )
-    return Layout(tuple(DraftedService(*s) for s in merged), layout.found_by)
+    # A package's manifest beside the folder its build names is the package's (``own_manifests``).
+    owned = with_own_manifests(merged, files)
+    return Layout(tuple(DraftedService(*s) for s in owned), layout.found_by)
 
 
 # The share of a clone's code its build's modules may leave out before the folders holding

@@ -327,6 +327,15 @@ def test_path_kinds_keep_manifests_and_go_doc_packages_as_code() -> None:
         assert not kinds.is_not_code(path), path
 
 
+def test_italian_translations_and_a_completion_for_man_are_no_tests_or_docs() -> None:
+    """``it`` is integration tests only as Maven's ``src/it/`` and ``man`` the manual pages only
+    at the root: ``lang/it/`` holds Italian strings, ``custom-completions/man/`` code."""
+    assert kinds.is_docs_or_tests("src/it/smoke/pom.xml")
+    assert kinds.is_docs_or_tests("man/ls.1")
+    assert not kinds.is_docs_or_tests("lang/it/auth.php")
+    assert not kinds.is_docs_or_tests("custom-completions/man/man-completions.nu")
+
+
 def test_a_source_file_named_like_a_project_document_is_code() -> None:
     """``licenses.go``, ``history.js`` or a Puppet module's ``security.pp`` and its template are
     code, while ``LICENSE`` and ``History.md`` are not."""

@@ -66,9 +66,10 @@ _SCORED = r"; deploy score \d+, (low|moderate|high|very high)\)"
 def test_a_library_s_first_briefing_is_its_release_week_naming_the_release(
     tmp_path: Path, workdir: Path
 ) -> None:
-    """A library not pulled lately: features in one week, then a version bump (no service's
-    file) and the tag v2.0 the week after. The first briefing is the release's week, the last
-    complete one with activity; it says where the data ends and names v2.0 with its changes."""
+    """A library not pulled lately: features in one week, then a version bump (the package's
+    own manifest, so its service's) and the tag v2.0 the week after. The first briefing is the
+    release's week, the last complete one with activity; it says where the data ends and names
+    v2.0 with its five changes, the bump among them."""
     release = _monday(3)
     repo = GitRepo(tmp_path / "lib")
     repo.commit({"src/lib/__init__.py": "A = 1\n", "pyproject.toml": "v1\n"}, "Start", _monday(9))
@@ -90,7 +91,7 @@ def test_a_library_s_first_briefing_is_its_release_week_naming_the_release(
     ) in out
     shipped = next(line for line in out.splitlines() if line.startswith("Shipped in"))
     assert re.fullmatch(
-        rf"Shipped in {week.id}: v2\.0 on {bump.date().isoformat()} \(4 changes{_SCORED}\.",
+        rf"Shipped in {week.id}: v2\.0 on {bump.date().isoformat()} \(5 changes{_SCORED}\.",
         shipped,
     ), shipped
     assert f"(2026-W{week.week:02d}, whole organisation)" in out

@@ -68,8 +68,8 @@ def test_a_cargo_workspace_is_one_service_per_member_crate_named_by_its_package(
 
 
 def test_a_single_cargo_crate_is_its_src_and_build_script(tmp_path: Path) -> None:
-    """A root Cargo.toml with only ``[package]`` is one service: src/ and build.rs, not tests/,
-    benches/ or examples/."""
+    """A root Cargo.toml with only ``[package]`` is one service: src/, build.rs and the
+    Cargo.toml itself, not tests/, benches/ or examples/."""
     plan, owner = _plan(
         tmp_path / "clone",
         {
@@ -83,12 +83,16 @@ def test_a_single_cargo_crate_is_its_src_and_build_script(tmp_path: Path) -> Non
     )
     assert plan.services == (("memchr", "src/**"),)
     assert plan.found_by == "one Cargo crate (Cargo.toml)"
-    assert {p for p, k in owner.items() if k == "memchr"} == {"src/lib.rs", "build.rs"}
+    assert {p for p, k in owner.items() if k == "memchr"} == {
+        "src/lib.rs",
+        "build.rs",
+        "Cargo.toml",
+    }
 
 
 def test_a_cmake_project_is_one_service_named_by_project(tmp_path: Path) -> None:
-    """A root CMakeLists.txt is one service named after ``project()``: its C++ code folders,
-    never test/, doc/, support/, bench/ or cmake/."""
+    """A root CMakeLists.txt is one service named after ``project()``: its C++ code folders and
+    the CMakeLists.txt itself, never test/, doc/, support/, bench/ or cmake/."""
     plan, owner = _plan(
         tmp_path / "clone",
         {
@@ -104,12 +108,16 @@ def test_a_cmake_project_is_one_service_named_by_project(tmp_path: Path) -> None
     )
     assert plan.services == (("fmt", "include/**"),)
     assert plan.found_by == "the CMake project (CMakeLists.txt)"
-    assert {p for p, k in owner.items() if k == "fmt"} == {"include/fmt/core.h", "src/format.cc"}
+    assert {p for p, k in owner.items() if k == "fmt"} == {
+        "include/fmt/core.h",
+        "src/format.cc",
+        "CMakeLists.txt",
+    }
 
 
 def test_a_gem_is_its_lib_and_the_executables_its_gemspec_ships(tmp_path: Path) -> None:
-    """A root gemspec is one service named after the gem: lib/, and exe/ when it is the
-    bindir; bin/'s development scripts and test/ are not in it."""
+    """A root gemspec is one service named after the gem: lib/, exe/ when it is the bindir, and
+    the gemspec itself; bin/'s development scripts and test/ are not in it."""
     plan, owner = _plan(
         tmp_path / "clone",
         {
@@ -122,7 +130,11 @@ def test_a_gem_is_its_lib_and_the_executables_its_gemspec_ships(tmp_path: Path) 
         },
     )
     assert plan.services == (("rack", "lib/**"),)
-    assert {p for p, k in owner.items() if k == "rack"} == {"lib/rack.rb", "exe/rackup"}
+    assert {p for p, k in owner.items() if k == "rack"} == {
+        "lib/rack.rb",
+        "exe/rackup",
+        "rack.gemspec",
+    }
 
 
 def test_each_gem_of_a_repository_is_a_service(tmp_path: Path) -> None:
@@ -997,9 +1009,9 @@ def test_a_folder_moved_whole_into_a_code_folder_is_the_services_too(tmp_path: P
         T0 + timedelta(days=1),
     )
     plan, _owner = owners(repo)
-    assert plan.paths("fmt") == ("include/**", "src/**", "fmt/**")
+    assert plan.paths("fmt") == ("include/**", "src/**", "fmt/**", "CMakeLists.txt")
     repo.commit({"fmt": "include/fmt\n"}, "A file where the folder was", T0 + timedelta(days=2))
-    assert owners(repo)[0].paths("fmt") == ("include/**", "src/**")
+    assert owners(repo)[0].paths("fmt") == ("include/**", "src/**", "CMakeLists.txt")
 
 
 @pytest.mark.parametrize(
@@ -1054,7 +1066,12 @@ def test_a_maven_src_java_moved_into_src_main_java_is_the_services_too(tmp_path:
     )
     plan, _owner = owners(repo)
     org = parse_org_config(toml_for(plan, "UTC"))
-    assert plan.paths("lib") == ("src/main/**", "src/java/**", "!src/java/**/examples/**")
+    assert plan.paths("lib") == (
+        "src/main/**",
+        "src/java/**",
+        "pom.xml",
+        "!src/java/**/examples/**",
+    )
     assert org.service_for_path(plan.repository, "src/java/org/acme/A.java") == "lib"
     assert org.service_for_path(plan.repository, "src/test/org/acme/ATest.java") is None
     # An example the history shows in the old folder is out of it, as at HEAD.
@@ -1224,6 +1241,7 @@ def test_a_rails_engine_gem_is_its_lib_app_and_config(tmp_path: Path) -> None:
     )
     assert plan.services == (("blorgh", "lib/**"),)
     assert {p for p, k in owner.items() if k == "blorgh"} == {
+        "blorgh.gemspec",
         "lib/blorgh.rb",
         "app/helpers/blorgh/frames_helper.rb",
         "app/javascript/blorgh/index.js",
@@ -1390,8 +1408,8 @@ def test_a_python_package_holds_the_extension_code_beside_it_and_its_setup_py(
     tmp_path: Path,
 ) -> None:
     """One package under src/ is the service of the C sources beside it there (what its
-    extension modules compile) and of the root setup.py that builds them; tests and docs stay
-    out."""
+    extension modules compile) and of the root setup.py that builds them, with its
+    pyproject.toml; tests and docs stay out."""
     plan, owner = _plan(
         tmp_path / "pillow",
         {
@@ -1410,6 +1428,7 @@ def test_a_python_package_holds_the_extension_code_beside_it_and_its_setup_py(
     assert plan.found_by == "Python packages"
     assert {p for p, k in owner.items() if k == "pil"} == {
         "setup.py",
+        "pyproject.toml",
         "src/PIL/__init__.py",
         "src/PIL/Image.py",
         "src/_imaging.c",
@@ -1456,6 +1475,7 @@ def test_a_jekyll_theme_gem_is_its_theme_folders(tmp_path: Path) -> None:
     assert plan.services == (("minima", "_layouts/**"),)
     assert plan.found_by == "the gem (minima.gemspec)"
     assert {p for p, k in owner.items() if k == "minima"} == {
+        "minima.gemspec",
         "_layouts/post.html",
         "_includes/head.html",
         "_sass/minima.scss",
