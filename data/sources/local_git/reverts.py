@@ -9,6 +9,7 @@ from pathlib import Path
 from data.source_values import SourceChange
 from data.sources.local_git.commits import RevertNote
 from data.sources.local_git.gitlog import run_git
+from data.sources.local_git.line_merges import line_merges
 from data.sources.local_git.merges import pull_request_of, request_of
 from scoring.change_key import ChangeKey
 
@@ -33,12 +34,26 @@ class RevertTargets:
 
     The change is the commit itself when it is on the branch's first-parent
     chain, the request whose merge brought it in, or, inside a merge no code
-    host wrote (which is no change of its own), the change it is there.
+    host wrote or one the sync opened into what it brought (``opened``: a merge that carried a
+    release's tagged commit, a pull request that merged a whole line, ``line_merges``), which is
+    no change of its own, the change it is there.
     """
 
-    def __init__(self, path: Path, repository: str) -> None:
+    def __init__(self, path: Path, repository: str, opened: frozenset[str] = frozenset()) -> None:
         self.path = path
         self.repository = repository
+        self.opened = opened
+        # Whether a request's merge carried a whole line, asked once per merge: the sync
+        # finds only the line merges made since its last run (``line_merges``'s ``after``).
+        self._lines: dict[str, bool] = {}
+
+    def _opened(self, merge: str) -> bool:
+        """Whether the sync opens ``merge`` (a pull request's merge commit) into its changes."""
+        if merge in self.opened:
+            return True
+        if merge not in self._lines:
+            self._lines[merge] = bool(line_merges(self.path, merge, f"{merge}^1"))
+        return self._lines[merge]
 
     def _git(self, *args: str) -> str | None:
         done = run_git(self.path, *args, check=False)
@@ -93,7 +108,10 @@ class RevertTargets:
         parents = tuple(parents_text.split())
         # Keyed as commit_record keys it: the request it lands, else the commit itself.
         request = request_of(parents, subject, body)
-        if request is not None:
+        # A pull request that merged a whole line is no change: its commits are (NewPipe's
+        # "Merge pull request #6053 from TeamNewPipe/release_0.21.2" brought a translation a
+        # later release line picked; keyed #6053, the pick named a change never stored).
+        if request is not None and (len(parents) < 2 or not self._opened(landed)):
             return str(ChangeKey.pull(self.repository, request.number)), landed
         if len(parents) < 2:
             return str(ChangeKey.commit(self.repository, landed)), landed

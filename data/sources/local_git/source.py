@@ -290,7 +290,6 @@ class LocalGitSource:
         # so readers show "Ada Lovelace", not ada@example.com.
         people: dict[str, SourcePerson] = {}
         last: str | None = None
-        reverts = RevertTargets(self.path, self.repository)
         generated = GeneratedFiles(self.path, rev)
         claimed: dict[str, str] = {}
         # Checked first: a folder that is no clone gets that one sentence, not a git error.
@@ -309,6 +308,8 @@ class LocalGitSource:
         if known:
             # A pull request that merged a whole line brings that line's requests: each its own.
             carriers |= line_merges(self.path, rev, after)
+        # A change these merges landed is keyed as what they brought, never as the merge.
+        reverts = RevertTargets(self.path, self.repository, carriers)
         passed = 0
         for commit in mine_commits(self.path, rev, after=after, first_parent=True, shallow=True):
             owners.follow(commit)

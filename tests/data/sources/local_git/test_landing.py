@@ -49,3 +49,26 @@ def test_a_pull_request_merged_on_a_branch_merged_forward_is_keyed_at_its_own_me
     assert targets.landing(inner, "HEAD") == forward
     assert targets.keyed(inner, "HEAD") == ("acme/r#7", pr)
     assert targets.key_of(inner, "HEAD") == "acme/r#7"
+
+
+def test_a_commit_a_line_merging_pull_request_brought_is_keyed_as_itself(tmp_path: Path) -> None:
+    """Pull request #44 merged the ``stable`` line into main (its #40 and #41 and a plain
+    translation commit): the sync opens it into those changes, so the translation is keyed by
+    its own sha and #41 as #41, never #44, a change that is not stored."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "a\n"}, "Initial (#39)", T0)
+    repo.git("checkout", "-q", "-b", "stable")
+    repo.commit({"b.py": "b\n"}, "Add b (#40)", T0 + timedelta(days=1))
+    squashed = repo.commit({"c.py": "c\n"}, "Add c (#41)", T0 + timedelta(days=2))
+    plain = repo.commit({"fr.po": "oui\n"}, "Translated using Weblate (French)", T0 + timedelta(3))
+    repo.git("checkout", "-q", "main")
+    repo.commit({"e.py": "e\n"}, "Add e (#43)", T0 + timedelta(days=4))
+    line = repo.merge("stable", "Merge pull request #44 from acme/stable", T0 + timedelta(5))
+    targets = RevertTargets(repo.path, "acme/r")
+    assert targets.landing(plain, "main") == line
+    assert targets.keyed(plain, "main") == (f"acme/r@{plain[:12]}", plain)
+    assert targets.key_of(squashed, "main") == "acme/r#41"
+    # The sync's own list of the merges it opened says the same without asking git again.
+    assert RevertTargets(repo.path, "acme/r", frozenset({line})).key_of(plain, "main") == (
+        f"acme/r@{plain[:12]}"
+    )
