@@ -121,7 +121,7 @@ def picked_from(
     limit = ("--full-diff", "--", *paths) if len(paths) <= _MAX_PATHS else ()
     shapes = set(wanted.values())
     # Oldest first: of several commits with one patch, the first made is the original.
-    since = f"^{picks[0]}"
+    since = f"^{_parted(path, picks)}"
     branch_sets = _file_sets(path, "--reverse", branch, *others, since, *limit)
     if limit:
         # A walk limited to paths leaves out a merge whose files are as one of its parents left
@@ -136,14 +136,49 @@ def picked_from(
     candidates = {sha: files for sha, files in branch_sets.items() if files in shapes}
     if not candidates:
         return {}
-    first: dict[str, str] = {}
+    made: dict[str, list[str]] = {}
     ids = patch_ids(path, list(candidates))
     for sha in candidates:
         if sha in ids:
-            first.setdefault(ids[sha], sha)
+            made.setdefault(ids[sha], []).append(sha)
     matched = set(candidates.values())
     same = [sha for sha, files in wanted.items() if files in matched]
-    return {sha: first[pid] for sha, pid in patch_ids(path, same).items() if pid in first}
+    found: dict[str, str] = {}
+    for sha, pid in patch_ids(path, same).items():
+        # The first made that the pick was not made on top of: one in its history is that
+        # change landed again (after a revert), a change of its own.
+        original = next((o for o in made.get(pid, ()) if not _reaches(path, sha, o)), None)
+        if original is not None:
+            found[sha] = original
+    return found
+
+
+def _parted(path: Path, picks: Sequence[str]) -> str:
+    """Where the picks' histories parted from the branch: the commit all of them reach
+    (``merge-base --octopus``), else the oldest pick. Not the oldest pick alone: a merge
+    opened into its commits brings several lines, and the first of them may reach the branch's
+    original while a later one holds its copy (NewPipe's "Merge remote-tracking branch
+    'origin/dev' into dev" brought a dev commit made after a Weblate translation and, through
+    master, the same translation pushed to master too)."""
+    bases = [picks[0]]
+    for start in range(0, len(picks), _CHUNK):
+        out = _git(path, "merge-base", "--octopus", *bases, *picks[start : start + _CHUNK])
+        found = out.decode("ascii", "replace").split()
+        if not found:
+            return picks[0]
+        bases = found[:1]
+    return bases[0]
+
+
+def _reaches(path: Path, sha: str, ancestor: str) -> bool:
+    """Whether ``ancestor`` is in ``sha``'s history."""
+    done = subprocess.run(
+        ["git", "-C", str(path), "merge-base", "--is-ancestor", ancestor, sha],
+        capture_output=True,
+        env=git_env(),
+        check=False,
+    )
+    return done.returncode == 0
 
 
 def same_files(path: Path, one: str, other: str) -> bool:

@@ -663,6 +663,37 @@ def test_a_patch_made_again_after_its_revert_is_a_change_of_its_own(
     assert rows[first].state != "picked"
 
 
+def test_a_translation_pushed_to_two_branches_merged_back_through_another_line_counts_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A translation service pushes one commit to ``main`` and the same patch to ``master``;
+    later a developer's ``main`` (a commit on top of the translation) is pulled in with
+    ``master`` merged into it, all by merges no code host wrote (NewPipe's Weblate commits,
+    2017): the copy from ``master`` is a pick of the translation, though the first commit that
+    merge brought reaches the translation and the copy does not."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.git("checkout", "-q", "-b", "master")
+    repo.commit({"src/lib/b.py": "b\n"}, "Release notes", T0 + timedelta(hours=1))
+    copy = repo.commit({"de.po": "ja\n"}, "Translated (German)", T0 + timedelta(hours=2))
+    repo.git("checkout", "-q", "main")
+    original = repo.commit({"de.po": "ja\n"}, "Translated (German)", T0 + timedelta(hours=2))
+    repo.git("checkout", "-q", "-b", "origin-main")
+    bump = repo.commit({"src/lib/a.py": "a\nv2\n"}, "Move on to v2", T0 + timedelta(hours=3))
+    repo.merge("master", "Merge branch 'master' into main", T0 + timedelta(hours=4))
+    repo.git("checkout", "-q", "main")
+    repo.commit({"src/lib/c.py": "c\n"}, "Local work", T0 + timedelta(hours=5))
+    repo.merge(
+        "origin-main", "Merge remote-tracking branch 'origin/main' into main", T0 + timedelta(6)
+    )
+    synced(engine, _org(repo.path))
+    rows = _changes_by_sha(engine)
+    assert rows[copy].state == "picked"
+    assert rows[copy].picked_from_key == rows[original].key
+    assert rows[original].state != "picked"
+    assert rows[bump].state != "picked"
+
+
 def test_a_rebased_commit_pulled_back_into_a_maintenance_line_counts_once(
     engine: Engine, tmp_path: Path
 ) -> None:
