@@ -24,6 +24,7 @@ __all__ = [
     "git_env",
     "git_missing",
     "has_cut_parents",
+    "is_ancestor",
     "is_shallow",
     "read_blobs",
     "repository_name",
@@ -109,6 +110,11 @@ def is_shallow(repo: Path) -> bool:
     """Whether ``repo`` is a shallow clone (``git clone --depth``): its history is cut off."""
     done = run_git(repo, "rev-parse", "--is-shallow-repository", check=False)
     return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
+def is_ancestor(repo: Path, ancestor: str, sha: str) -> bool:
+    """Whether commit ``ancestor`` is in ``sha``'s history (``sha`` itself included)."""
+    return run_git(repo, "merge-base", "--is-ancestor", ancestor, sha, check=False).returncode == 0
 
 
 def has_cut_parents(repo: Path, sha: str) -> bool:

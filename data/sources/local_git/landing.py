@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from data.sources.local_git.git_command import branch_ref, run_git
+from data.sources.local_git.git_command import branch_ref, is_ancestor, run_git
 
 __all__ = ["landing_commit"]
 
@@ -33,5 +33,4 @@ def landing_commit(path: Path, sha: str, branch: str = "main") -> str | None:
         return None
     landed = shas[-1]
     # On the chain itself, ``landed`` is its child, whose first parent already holds it.
-    before = run_git(path, "merge-base", "--is-ancestor", full, f"{landed}^1", check=False)
-    return None if before.returncode == 0 else landed
+    return None if is_ancestor(path, full, f"{landed}^1") else landed

@@ -11,7 +11,7 @@ from pathlib import Path
 import structlog
 
 from data.source_values import SourceChange
-from data.sources.local_git.gitlog import run_git
+from data.sources.local_git.git_command import is_ancestor, run_git
 from data.sources.local_git.picks import patch_ids, picked_by_trailer, picked_from, same_files
 from data.sources.local_git.reverts import RevertTargets
 from scoring.change_key import ChangeKey
@@ -91,8 +91,7 @@ class PickedChanges:
     def _descends(self, sha: str, earlier: str) -> bool:
         """Whether ``sha`` was made on top of ``earlier``: the same patch made again after it
         (a change reverted and landed again) is a change of its own, not a twin."""
-        done = run_git(self.path, "merge-base", "--is-ancestor", earlier, sha, check=False)
-        return done.returncode == 0
+        return is_ancestor(self.path, earlier, sha)
 
     def _stored_key(
         self,

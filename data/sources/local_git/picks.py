@@ -20,7 +20,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from data.sources.local_git.git_command import git_env, git_missing
+from data.sources.local_git.git_command import git_env, git_missing, is_ancestor
 
 __all__ = ["patch_ids", "picked_by_trailer", "picked_from", "same_files"]
 
@@ -147,7 +147,7 @@ def picked_from(
     for sha, pid in patch_ids(path, same).items():
         # The first made that the pick was not made on top of: one in its history is that
         # change landed again (after a revert), a change of its own.
-        original = next((o for o in made.get(pid, ()) if not _reaches(path, sha, o)), None)
+        original = next((o for o in made.get(pid, ()) if not is_ancestor(path, o, sha)), None)
         if original is not None:
             found[sha] = original
     return found
@@ -168,17 +168,6 @@ def _parted(path: Path, picks: Sequence[str]) -> str:
             return picks[0]
         bases = found[:1]
     return bases[0]
-
-
-def _reaches(path: Path, sha: str, ancestor: str) -> bool:
-    """Whether ``ancestor`` is in ``sha``'s history."""
-    done = subprocess.run(
-        ["git", "-C", str(path), "merge-base", "--is-ancestor", ancestor, sha],
-        capture_output=True,
-        env=git_env(),
-        check=False,
-    )
-    return done.returncode == 0
 
 
 def same_files(path: Path, one: str, other: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from data.source_values import SourceChange
 from data.sources.local_git.commits import RevertNote
-from data.sources.local_git.gitlog import run_git
+from data.sources.local_git.git_command import is_ancestor, run_git
 from data.sources.local_git.line_merges import line_merges
 from data.sources.local_git.merges import pull_request_of, request_of
 from scoring.change_key import ChangeKey
@@ -67,8 +67,7 @@ class RevertTargets:
     def _contains(self, ancestor: str, tip: str) -> bool:
         if ancestor == tip:
             return True
-        done = run_git(self.path, "merge-base", "--is-ancestor", ancestor, tip, check=False)
-        return done.returncode == 0
+        return is_ancestor(self.path, ancestor, tip)
 
     def landing(self, target: str, tip: str) -> str | None:
         """The commit of ``tip``'s first-parent chain that brought ``target`` (a full sha) in."""
