@@ -118,7 +118,14 @@ __all__ = [
 # 28: a repository of examples is weighed by its code's bytes, not its files
 # (``scoring.example_collections``): raysan5/raylib, a library of a few large C files beside 462
 # small examples, was read as a collection, its examples code and 351 of its high changes none.
-SCORER_VERSION = "28"
+# 29: Rails' schema dumps (``db/schema.rb``, ``db/queue_schema.rb``, ``db/structure.sql``) are
+# written by ``db:schema:dump``: still a schema migration, no one's hand-written size (lobsters'
+# Solid Queue schema, first committed without its header, was sized as code); the list of a .NET
+# project's own resources, content files and folders (``EmbeddedResource``, ``Content``,
+# ``None``, ``Folder``, WPF's ``Page`` and ``Resource``) is no dependency change (ShareX's
+# translators' pull requests, a form's ``.de.resx`` each and its line in the ``.csproj``, were
+# high with no code).
+SCORER_VERSION = "29"
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,6 +220,10 @@ _HANDLESS = re.compile(
     r"|_pb2(?:_grpc)?\.pyi?$|\.generated\.[^/]+$"
     # Binary-like design files (git may take them for text): Illustrator, Photoshop, EPS.
     r"|\.(?:ai|eps|psd|sketch|xcf)$"
+    # Rails' schema dumps, which ``db:schema:dump`` writes after each migration (and Solid
+    # Queue's installer as ``db/queue_schema.rb``): still a schema migration (``_MIGRATION``),
+    # but the migration's own file holds its size.
+    r"|/db/(?:[^/]+_)?(?:schema\.rb|structure\.sql)$"
 )
 # Data formats: under a test or test-data folder such a file is test data, no size (a
 # dependency manifest, tests/requirements.txt, and CMake's CMakeLists.txt aside).

@@ -28,6 +28,7 @@ from bot.quickstart.clone_files import history_paths, tracked_sizes
 from bot.quickstart.folder_exclusions import excluded
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
+from bot.quickstart.lone_service import with_the_rest
 from bot.quickstart.npm_package import npm_client, npm_package
 from bot.quickstart.own_manifests import PACKAGE_MANIFEST, with_own_manifests
 from bot.quickstart.package_manifests import (
@@ -305,6 +306,9 @@ def read_layout(path: Path, files: list[str]) -> Layout:
     )
     # A package's manifest beside the folder its build names is the package's (``own_manifests``).
     owned = with_own_manifests(merged, files)
+    # The code a clone of one service leaves out of it is that service's (``lone_service``).
+    if len(owned) == 1:
+        owned = with_the_rest(owned, hand_written_code(path, files), files, history)
     return Layout(tuple(DraftedService(*s) for s in owned), layout.found_by)
 
 

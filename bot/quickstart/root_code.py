@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from bot.quickstart.unowned_code import UNOWNED_WARNING, code_changes
 from scoring.linguist import language_of
 
-__all__ = ["MIN_CHANGES", "ROOT_SHARE", "busy_root", "root_code"]
+__all__ = ["MIN_CHANGES", "ROOT_SHARE", "SETTINGS_NAME", "busy_root", "root_code"]
 
 # The share of a clone's code at its root that makes the root a service of its own.
 ROOT_SHARE = 0.1
@@ -21,7 +21,7 @@ ROOT_SHARE = 0.1
 # all of them its release tooling's).
 MIN_CHANGES = 20
 # A tool's settings written as code (``vite.config.ts``, ``.eslintrc.js``, ``karma.conf.js``).
-_SETTINGS_NAME = re.compile(r"^\.|\.(config|conf|rc)\.[^.]+$", re.IGNORECASE)
+SETTINGS_NAME = re.compile(r"^\.|\.(config|conf|rc)\.[^.]+$", re.IGNORECASE)
 
 
 def root_code(code: list[str]) -> tuple[str, ...]:
@@ -35,7 +35,7 @@ def root_code(code: list[str]) -> tuple[str, ...]:
     main, _ = languages.most_common(1)[0]
     own = [
         f for f in code
-        if "/" not in f and not _SETTINGS_NAME.search(f) and language_of(f) == main
+        if "/" not in f and not SETTINGS_NAME.search(f) and language_of(f) == main
     ]  # fmt: skip
     if main is None or len(own) < 2 or len(own) < ROOT_SHARE * len(code):
         return ()
@@ -51,7 +51,7 @@ def busy_root(path: Path, code: list[str]) -> tuple[str, ...]:
     ``MIN_CHANGES`` at least) than quickstart lets sit in no service (``UNOWNED_WARNING``). One
     file is enough here, unlike by share of the code: the year's changes say it is where the
     project changes (kickstart.nvim's ``init.lua``, 50 of the year's 75 code changes)."""
-    own = {f for f in code if "/" not in f and not _SETTINGS_NAME.search(f)}
+    own = {f for f in code if "/" not in f and not SETTINGS_NAME.search(f)}
     if not own:
         return ()
     changed, _ = code_changes(path)

@@ -104,6 +104,23 @@ def test_a_migration_edited_only_in_its_comments_is_no_migration() -> None:
     assert change_files(counted).migration == "db/schema.rb"
 
 
+def test_a_rails_schema_dump_is_a_migration_but_no_size() -> None:
+    """A migration with the schema dump ``db:schema:dump`` wrote after it (``db/schema.rb``,
+    Solid Queue's ``db/queue_schema.rb``) is sized by the migration alone and gated by it; the
+    dump alone is still a schema migration that touches code, with no lines of code."""
+    both = _change(
+        files=(
+            _file("db/migrate/20240101_add_jobs.rb", 12, 0),
+            _file("db/queue_schema.rb", 129, 0),
+        )
+    )
+    files = change_files(both)
+    assert (files.code_added, files.generated_files) == (12, 1)
+    assert files.migration == "db/migrate/20240101_add_jobs.rb"
+    dump = change_files(_change(files=(_file("db/schema.rb", 30, 4),)))
+    assert (dump.migration, dump.code_added, dump.touches_code) == ("db/schema.rb", 0, True)
+
+
 def test_generated_files_and_hand_written_services_are_counted() -> None:
     """Files no one wrote by hand are counted, and only hand-written files name services."""
     files = change_files(

@@ -197,6 +197,17 @@ _MSBUILD_METADATA = frozenset(
 )  # fmt: skip
 
 
+# The items that list a project's own files beside its code (MSBuild's common items and WPF's):
+# an old-style project names every resource, content file and folder, so a change adding
+# translations (ShareX's ``<EmbeddedResource Include="Forms\AboutForm.de.resx">`` for each
+# form) edited the project without changing what it depends on. ``Compile`` stays: F#
+# compiles its files in the order listed.
+_MSBUILD_OWN_FILES = frozenset(
+    {"embeddedresource", "content", "none", "folder", "resource", "page",
+     "applicationdefinition", "splashscreen"}
+)  # fmt: skip
+
+
 def _private(item: ElementTree.Element) -> bool:
     """Whether a ``PackageReference`` is private to the project's own build (``PrivateAssets``
     ``all``, as an attribute or an element): an analyzer, SourceLink or a build task, which
@@ -209,10 +220,15 @@ def _private(item: ElementTree.Element) -> bool:
 
 
 def _msbuild_node(node: ElementTree.Element) -> object | None:
-    """An MSBuild element as plain data, the package's description and its private package
-    references left out (``None``)."""
+    """An MSBuild element as plain data, the package's description, its own non-code files and
+    its private package references left out (``None``)."""
     name = _local(node.tag)
-    if name.lower() in _MSBUILD_METADATA or (name == "PackageReference" and _private(node)):
+    lowered = name.lower()
+    if (
+        lowered in _MSBUILD_METADATA
+        or lowered in _MSBUILD_OWN_FILES
+        or (name == "PackageReference" and _private(node))
+    ):
         return None
     children = tuple(kept for child in node if (kept := _msbuild_node(child)) is not None)
     if name in ("PropertyGroup", "ItemGroup") and not children:
@@ -224,8 +240,9 @@ def _msbuild_node(node: ElementTree.Element) -> object | None:
 def _dotnet_project(text: str) -> object:
     """A .NET project's declarations (``.csproj``, ``.fsproj``, ``.vbproj``): its SDK, target
     frameworks, package and project references, build steps; not its package's description,
-    its analyzers' settings or the packages private to its own build (``PrivateAssets="all"``:
-    Giraffe's F# analyzers), which change nothing that ships."""
+    its analyzers' settings, the packages private to its own build (``PrivateAssets="all"``:
+    Giraffe's F# analyzers) or the list of its resources and content files, which change
+    nothing it depends on."""
     root = ElementTree.fromstring(text.lstrip("\ufeff"))
     return _msbuild_node(root)
 

@@ -92,7 +92,8 @@ def test_a_single_cargo_crate_is_its_src_and_build_script(tmp_path: Path) -> Non
 
 def test_a_cmake_project_is_one_service_named_by_project(tmp_path: Path) -> None:
     """A root CMakeLists.txt is one service named after ``project()``: its C++ code folders and
-    the CMakeLists.txt itself, never test/, doc/, support/, bench/ or cmake/."""
+    the CMakeLists.txt itself, never test/, doc/ or bench/; the one service's build helpers
+    (support/, cmake/) are its too (``lone_service``)."""
     plan, owner = _plan(
         tmp_path / "clone",
         {
@@ -112,12 +113,15 @@ def test_a_cmake_project_is_one_service_named_by_project(tmp_path: Path) -> None
         "include/fmt/core.h",
         "src/format.cc",
         "CMakeLists.txt",
+        "support/build.py",
+        "cmake/config.h.in",
     }
 
 
 def test_a_gem_is_its_lib_and_the_executables_its_gemspec_ships(tmp_path: Path) -> None:
     """A root gemspec is one service named after the gem: lib/, exe/ when it is the bindir, and
-    the gemspec itself; bin/'s development scripts and test/ are not in it."""
+    the gemspec itself, and, as the clone's one service, bin/'s development scripts; test/ is
+    not in it."""
     plan, owner = _plan(
         tmp_path / "clone",
         {
@@ -134,6 +138,7 @@ def test_a_gem_is_its_lib_and_the_executables_its_gemspec_ships(tmp_path: Path) 
         "lib/rack.rb",
         "exe/rackup",
         "rack.gemspec",
+        "bin/setup",
     }
 
 
@@ -940,7 +945,8 @@ def test_a_wrapper_holding_code_of_its_own_is_one_service(tmp_path: Path) -> Non
 
 def test_settings_or_a_lone_script_at_the_root_make_no_service(tmp_path: Path) -> None:
     """A JavaScript project's tools' settings at its root, or one bootstrap script beside a
-    folder of many, are not the project's code: the root makes no service."""
+    folder of many, make no service of the root: the settings are in none, the script is the
+    clone's one service's (``lone_service``)."""
     many = {f"lib/part{i}.js": f"module.exports = {i}\n" for i in range(12)}
     plan, owner = _plan(
         tmp_path / "tool",
@@ -958,7 +964,7 @@ def test_settings_or_a_lone_script_at_the_root_make_no_service(tmp_path: Path) -
         {**{f"lua/plugin/m{i}.lua": "return {}\n" for i in range(12)}, "bootstrap.lua": "x()\n"},
     )
     assert plan.services == (("lua", "lua/**"),)
-    assert owner["bootstrap.lua"] == "-"
+    assert owner["bootstrap.lua"] == "lua"
 
 
 def test_a_folder_the_service_was_moved_out_of_is_the_services_too(tmp_path: Path) -> None:
@@ -1487,8 +1493,9 @@ def test_a_powershell_module_is_its_manifest_s_folder_with_its_assembly(tmp_path
     """A ``.psd1`` module manifest (with ``ModuleVersion``) declares a PowerShell module: its
     folder, named after the manifest; the .NET project inside it builds the module's assembly
     and is part of it (Pester's ``src/csharp/Pester``), with the module's own tests beside its
-    scripts; a settings ``.psd1`` without ``ModuleVersion``, the C# test project named in
-    PascalCase (``PesterTests``) and the ``tst/`` tests are in no service."""
+    scripts; a settings ``.psd1`` without ``ModuleVersion`` makes no module (as the clone's one
+    service, the module holds it), the C# test project named in PascalCase (``PesterTests``)
+    and the ``tst/`` tests are in no service."""
     plan, owner = _plan(
         tmp_path / "Pester",
         {
@@ -1513,6 +1520,7 @@ def test_a_powershell_module_is_its_manifest_s_folder_with_its_assembly(tmp_path
         "src/functions/Mock.Tests.ps1",
         "src/csharp/Pester/Pester.csproj",
         "src/csharp/Pester/Tracing.cs",
+        "PSScriptAnalyzerSettings.psd1",
     }
 
 

@@ -478,7 +478,8 @@ def test_a_dub_json_names_its_source_paths(tmp_path: Path) -> None:
 def test_a_platformio_project_is_one_firmware_of_its_sources_and_boards(tmp_path: Path) -> None:
     """A root platformio.ini is one service of ``src/``, its boards and the folders of the
     board configurations it reads (``variants/``), with the file itself; its build scripts,
-    monitor filters and tests are in none."""
+    monitor filters, as the clone's one service's code left out of it, are its too
+    (``lone_service``); its tests are in none."""
     plan, owner = _plan(
         tmp_path / "firmware",
         {
@@ -504,15 +505,12 @@ def test_a_platformio_project_is_one_firmware_of_its_sources_and_boards(tmp_path
         "variants/esp32/heltec_v3/variant.h",
         "boards/heltec.json",
         "platformio.ini",
-    ):
-        assert owner[path] == "firmware", path
-    for path in (
         "extra_scripts/esp32_extra.py",
         "bin/platformio-pre.py",
         "monitor/filter_exception_decoder.py",
-        "test/test_mesh/test_main.cpp",
     ):
-        assert owner[path] == "-", path
+        assert owner[path] == "firmware", path
+    assert owner["test/test_mesh/test_main.cpp"] == "-"
 
 
 def test_a_platformio_src_dir_names_the_firmwares_code(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def test_one_root_file_where_the_year_s_changes_are_is_a_service(tmp_path: Path)
 
 def test_a_root_its_year_left_alone_is_no_service(tmp_path: Path) -> None:
     """Two root scripts no change of the last year touched, beside a folder where the changes
-    are, make no service of the root."""
+    are, make no service of the root: they are the clone's one service's (``lone_service``)."""
     files: dict[str, str | bytes | None] = {"build.py": "print(1)\n", "release.py": "print(2)\n"}
     files |= {f"lib/mod{i}.py": f"X = {i}\n" for i in range(25)}
     repo = GitRepo(tmp_path / "tool")
@@ -74,14 +74,14 @@ def test_a_root_its_year_left_alone_is_no_service(tmp_path: Path) -> None:
     for day in range(1, 9):
         repo.commit({"lib/mod1.py": f"X = {day}\n"}, "Edit", T0 + timedelta(days=day))
     _, owner = owners(repo)
-    assert owner["build.py"] == "-"
     assert owner["lib/mod1.py"] != "-"
+    assert owner["build.py"] == owner["lib/mod1.py"]
 
 
 def test_a_year_of_few_changes_makes_no_root_service(tmp_path: Path) -> None:
     """A year of fewer than ``MIN_CHANGES`` code changes (the first commit's twelve files and
     six releases), most of them root release scripts, says nothing of where the project
-    changes: no service of the root."""
+    changes: no service of the root; the scripts are the clone's one service's."""
     files: dict[str, str | bytes | None] = {
         "release-rules.js": "module.exports = [];\n",
         "release.sh": "echo release\n",
@@ -92,4 +92,4 @@ def test_a_year_of_few_changes_makes_no_root_service(tmp_path: Path) -> None:
     for day in range(1, 7):
         repo.commit({"release.sh": f"echo release {day}\n"}, "Release", T0 + timedelta(days=day))
     _, owner = owners(repo)
-    assert owner["release.sh"] == "-"
+    assert owner["release.sh"] == owner["lib/mod1.py"] != "-"

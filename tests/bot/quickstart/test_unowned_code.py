@@ -57,9 +57,10 @@ def test_the_year_is_first_parent_code_changes_before_the_newest_commit(tmp_path
 def test_quickstart_warns_above_a_tenth_naming_the_folder_to_add(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A Python package drafted as the service while most of the year's code changes are in
-    a server/ folder beside it: quickstart states the share and warns, naming server/ and
-    the riskbrief.toml entry that adds it."""
+    """Two Python packages drafted as services while most of the year's code changes are in
+    a server/ folder beside them (no one service's: a clone of one service would hold it,
+    ``lone_service``): quickstart states the share and warns, naming server/ and the
+    riskbrief.toml entry that adds it."""
     repo = GitRepo(tmp_path / "shop")
     start = NEWEST - timedelta(days=30)
     repo.commit(
@@ -68,6 +69,8 @@ def test_quickstart_warns_above_a_tenth_naming_the_folder_to_add(
             "shop/cart.py": "c = 1\n",
             "shop/pay.py": "p = 1\n",
             "shop/tax.py": "t = 1\n",
+            "billing/__init__.py": "",
+            "billing/invoice.py": "i = 1\n",
             "server/app.js": "x\n",
         },
         "Start",
@@ -83,8 +86,8 @@ def test_quickstart_warns_above_a_tenth_naming_the_folder_to_add(
         monkeypatch.delenv(key, raising=False)
     result = CliRunner().invoke(main, ["quickstart", str(repo.path)])
     assert result.exit_code == 0, result.output
-    assert "1 service from Python packages: shop." in result.output
-    assert "Code in no service: 67% of the last year's code changes (8 of 12 " in result.output
+    assert "2 services from Python packages: billing, shop." in result.output
+    assert "Code in no service: 57% of the last year's code changes (8 of 14 " in result.output
     assert (
         "Warning: that is above 10%; the most is in server/ (8); add a [[services]] entry to "
     ) in result.output

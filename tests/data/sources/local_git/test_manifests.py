@@ -365,6 +365,56 @@ def test_a_dotnet_projects_description_and_private_packages_are_no_declaration()
     assert declarations("App.csproj", "<Project") is None
 
 
+_OLD_CSPROJ = """<?xml version="1.0" encoding="utf-8"?>
+<Project ToolsVersion="12.0" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+  <PropertyGroup>
+    <TargetFrameworkVersion>v4.8</TargetFrameworkVersion>
+  </PropertyGroup>
+  <ItemGroup>
+    <Reference Include="System.Windows.Forms" />
+  </ItemGroup>
+  <ItemGroup>
+    <Compile Include="Forms\\AboutForm.cs" />
+  </ItemGroup>
+  <ItemGroup>
+    <EmbeddedResource Include="Forms\\AboutForm.resx">
+      <DependentUpon>AboutForm.cs</DependentUpon>
+    </EmbeddedResource>
+    <None Include="packages.config" />
+  </ItemGroup>
+</Project>
+"""
+
+
+def test_a_dotnet_projects_list_of_resources_and_content_is_no_declaration() -> None:
+    """An old-style project listing a new translation of a form (``EmbeddedResource``, as
+    ShareX's translators' pull requests did for every form), a content file or a folder
+    declares nothing new; a new assembly reference or a new source file to compile does."""
+    translated = _OLD_CSPROJ.replace(
+        "    <None Include",
+        '    <EmbeddedResource Include="Forms\\AboutForm.de.resx">\n'
+        "      <DependentUpon>AboutForm.cs</DependentUpon>\n    </EmbeddedResource>\n"
+        '    <Content Include="icon.ico" />\n    <Folder Include="Resources\\" />\n'
+        "    <None Include",
+    )
+    assert declarations("ShareX/ShareX.csproj", _OLD_CSPROJ) == declarations(
+        "ShareX/ShareX.csproj", translated
+    )
+    for edited in (
+        _OLD_CSPROJ.replace(
+            '<Reference Include="System.Windows.Forms" />',
+            '<Reference Include="System.Windows.Forms" />\n    <Reference Include="System.Web" />',
+        ),
+        _OLD_CSPROJ.replace(
+            '<Compile Include="Forms\\AboutForm.cs" />',
+            '<Compile Include="Forms\\AboutForm.cs" />\n    <Compile Include="Upload.cs" />',
+        ),
+    ):
+        assert declarations("ShareX/ShareX.csproj", _OLD_CSPROJ) != declarations(
+            "ShareX/ShareX.csproj", edited
+        )
+
+
 _CARGO = '[package]\nname = "bat"\nversion = "0.17.0"\n\n[dependencies]\nansi_term = "0.12"\n'
 _LOCK = """version = 3
 
