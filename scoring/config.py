@@ -124,7 +124,8 @@ __all__ = [
 # project's own resources, content files and folders (``EmbeddedResource``, ``Content``,
 # ``None``, ``Folder``, WPF's ``Page`` and ``Resource``) is no dependency change (ShareX's
 # translators' pull requests, a form's ``.de.resx`` each and its line in the ``.csproj``, were
-# high with no code).
+# high with no code); a Maven dependency of ``test`` scope is no dependency change (jsoup's
+# integration tests' Jetty and Netty servers, added beside the tests, were high with no code).
 SCORER_VERSION = "29"
 
 

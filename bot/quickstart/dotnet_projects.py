@@ -48,8 +48,9 @@ _NOT_PACKABLE = re.compile(r"<IsPackable>\s*false\s*</IsPackable>", re.IGNORECAS
 
 
 def dotnet_projects(path: Path, files: list[str]) -> Modules | None:
-    """A .NET solution's projects (``.sln``, ``.slnx``) at the root, else every project file,
-    less test, benchmark and sample projects; each keyed by its project name."""
+    """A .NET solution's projects (``.sln``, ``.slnx``) at the root, else every project file
+    where no CMake project sits at the root, less test, benchmark and sample projects; each
+    keyed by its project name."""
     projects: list[str] = []
     solutions = sorted(f for f in files if "/" not in f and f.endswith((".sln", ".slnx")))
     for solution in solutions:
@@ -67,6 +68,10 @@ def dotnet_projects(path: Path, files: list[str]) -> Modules | None:
             if p.tag.rsplit("}", 1)[-1] == "Project"
         ]
     if not solutions:
+        if "CMakeLists.txt" in files:
+            # A root CMake project is the clone's own build: project files found below it
+            # are a binding someone contributed (zlib's ``contrib/dotzlib``), not the clone.
+            return None
         projects = [f for f in files if f.endswith(DOTNET_PROJECTS)]
     found: list[Declared] = []
     for project in dict.fromkeys(p for p in projects if p.endswith(DOTNET_PROJECTS)):

@@ -175,11 +175,29 @@ def _element(node: ElementTree.Element) -> object:
     return (_local(node.tag), text, tuple(_element(child) for child in node))
 
 
+def _test_scoped(node: ElementTree.Element) -> bool:
+    """Whether ``node`` is a Maven ``<dependency>`` of ``<scope>test</scope>``: on the test
+    classpath alone, never in what the artifact ships or passes on to its users."""
+    if _local(node.tag) != "dependency":
+        return False
+    scope = next((c for c in node if _local(c.tag) == "scope"), None)
+    return scope is not None and (scope.text or "").strip() == "test"
+
+
+def _pom_element(node: ElementTree.Element) -> object:
+    """``_element`` for a POM, its test-scoped dependencies left out wherever they are."""
+    text = (node.text or "").strip()
+    kept = tuple(_pom_element(child) for child in node if not _test_scoped(child))
+    return (_local(node.tag), text, kept)
+
+
 def _pom(text: str) -> object:
     """A POM's declarations: every top-level element but ``_POM_METADATA``'s (the parent, the
-    dependencies and their management, properties, build plugins, profiles)."""
+    dependencies and their management, properties, build plugins, profiles), its dependencies
+    of ``test`` scope left out, as a crate's ``[dev-dependencies]`` are (jsoup's integration
+    tests' Jetty server, added with a test)."""
     root = ElementTree.fromstring(text)
-    return tuple(_element(child) for child in root if _local(child.tag) not in _POM_METADATA)
+    return tuple(_pom_element(child) for child in root if _local(child.tag) not in _POM_METADATA)
 
 
 # An SDK-style .NET project's properties that describe its package or configure analyzers and

@@ -118,6 +118,26 @@ def test_a_cmake_project_is_one_service_named_by_project(tmp_path: Path) -> None
     }
 
 
+def test_a_root_cmake_project_wins_over_a_contributed_dotnet_binding(tmp_path: Path) -> None:
+    """zlib's C sources and CMakeLists.txt at the root, with a C# binding someone contributed
+    (``contrib/dotzlib``, a .csproj and no solution): the CMake project is the clone's build,
+    its code at the root in it, not a service of the binding alone."""
+    plan, owner = _plan(
+        tmp_path / "zlib",
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.5)\nproject(zlib C)\n",
+            "deflate.c": "int deflate;\n",
+            "zlib.h": "int z;\n",
+            "contrib/dotzlib/DotZLib/DotZLib.csproj": '<Project Sdk="Microsoft.NET.Sdk" />\n',
+            "contrib/dotzlib/DotZLib/Deflater.cs": "namespace DotZLib { }\n",
+            "test/example.c": "int t;\n",
+        },
+    )
+    assert plan.found_by == "the CMake project (CMakeLists.txt)"
+    assert owner["deflate.c"] == owner["zlib.h"] == "zlib"
+    assert owner["test/example.c"] == "-"
+
+
 def test_a_gem_is_its_lib_and_the_executables_its_gemspec_ships(tmp_path: Path) -> None:
     """A root gemspec is one service named after the gem: lib/, exe/ when it is the bindir, and
     the gemspec itself, and, as the clone's one service, bin/'s development scripts; test/ is

@@ -285,6 +285,30 @@ def test_a_published_packages_lock_file_pins_nothing_its_users_install(
     }
 
 
+def test_a_poms_test_scoped_dependencies_are_no_declaration() -> None:
+    """A dependency of ``test`` scope added, bumped or dropped (jsoup's integration tests'
+    Jetty proxy, #2032) declares nothing; the same dependency without a scope, which the
+    artifact ships, does, as does a test dependency moved to the compile scope."""
+    pom = (
+        '<?xml version="1.0"?>\n<project xmlns="http://maven.apache.org/POM/4.0.0">\n'
+        "  <artifactId>jsoup</artifactId>\n  <dependencies>\n"
+        "    <dependency><artifactId>junit</artifactId><version>5.9</version>"
+        "<scope>test</scope></dependency>\n  </dependencies>\n</project>\n"
+    )
+    proxy = (
+        "<dependency><artifactId>jetty-proxy</artifactId><version>9.4</version>"
+        "<scope>test</scope></dependency>\n  </dependencies>"
+    )
+    tested = pom.replace("  </dependencies>", "    " + proxy, 1)
+    bumped = pom.replace("<version>5.9</version>", "<version>5.10</version>")
+    assert declarations("pom.xml", pom) == declarations("pom.xml", tested)
+    assert declarations("pom.xml", pom) == declarations("pom.xml", bumped)
+    shipped = tested.replace("<version>9.4</version><scope>test</scope>", "<version>9.4</version>")
+    compiled = pom.replace("<scope>test</scope>", "<scope>compile</scope>")
+    assert declarations("pom.xml", pom) != declarations("pom.xml", shipped)
+    assert declarations("pom.xml", pom) != declarations("pom.xml", compiled)
+
+
 def test_a_poms_description_of_the_project_is_no_declaration() -> None:
     """A new module, a release's version bump or an SCM tag in a pom.xml declare nothing (okio's
     new sample added a module beside it); a dependency's version, the parent or a build plugin
