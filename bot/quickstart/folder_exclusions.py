@@ -9,11 +9,17 @@ from bot.quickstart.build_output import output_globs
 from bot.quickstart.service_names import DOCS, is_test_module
 from data.path_globs import matches
 from scoring.source_sets import JVM_PACKAGES
+from scoring.test_names import test_file_name
 
 __all__ = ["excluded"]
 
 # Files beside the code that are tests by name (Go's ``_test.go``), taken out wherever they sit.
 _TEST_FILES = ("*_test.go", "test_*.py", "*_test.py", "*.test.*", "*.spec.*", "*_spec.rb")
+# The rest of the scorer's test names (``scoring.test_names``) in other languages, each taken out
+# only where a file of it matches none of the above: zlib's ``contrib/iostream2/zstream_test.cpp``
+# and ``contrib/dotzlib/DotZLib/UnitTests.cs`` sat in its one service.
+_MORE_TEST_FILES = ("*_test.*", "*Test.java", "*Tests.java", "*Test.kt", "*Tests.kt",
+                    "*Test.cs", "*Tests.cs")  # fmt: skip
 
 
 def _is_go_package(folder: str, files: list[str]) -> bool:
@@ -72,6 +78,16 @@ def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[
         f"!{prefix}**/{name}"
         for name in _TEST_FILES
         if any(matches(f"**/{name}", f) for f in inside)
+    ]
+    others = [
+        f for f in inside
+        if test_file_name(f.rpartition("/")[2])
+        and not any(matches(f"**/{n}", f) for n in _TEST_FILES)
+    ]  # fmt: skip
+    out += [
+        f"!{prefix}**/{name}"
+        for name in _MORE_TEST_FILES
+        if any(matches(f"**/{name}", f) for f in others)
     ]
     if glob == "**":
         out += sorted(

@@ -121,7 +121,8 @@ def test_a_cmake_project_is_one_service_named_by_project(tmp_path: Path) -> None
 def test_a_root_cmake_project_wins_over_a_contributed_dotnet_binding(tmp_path: Path) -> None:
     """zlib's C sources and CMakeLists.txt at the root, with a C# binding someone contributed
     (``contrib/dotzlib``, a .csproj and no solution): the CMake project is the clone's build,
-    its code at the root in it, not a service of the binding alone."""
+    its code at the root in it, not a service of the binding alone; its tests, by folder or by
+    name in C++ or C#, stay out of it."""
     plan, owner = _plan(
         tmp_path / "zlib",
         {
@@ -130,12 +131,18 @@ def test_a_root_cmake_project_wins_over_a_contributed_dotnet_binding(tmp_path: P
             "zlib.h": "int z;\n",
             "contrib/dotzlib/DotZLib/DotZLib.csproj": '<Project Sdk="Microsoft.NET.Sdk" />\n',
             "contrib/dotzlib/DotZLib/Deflater.cs": "namespace DotZLib { }\n",
+            "contrib/dotzlib/DotZLib/UnitTests.cs": "namespace DotZLibTests { }\n",
+            "contrib/iostream2/zstream_test.cpp": "int main() { return 0; }\n",
             "test/example.c": "int t;\n",
         },
     )
     assert plan.found_by == "the CMake project (CMakeLists.txt)"
     assert owner["deflate.c"] == owner["zlib.h"] == "zlib"
-    assert owner["test/example.c"] == "-"
+    assert owner["contrib/dotzlib/DotZLib/Deflater.cs"] == "zlib"
+    # Tests by their names in any of the scorer's languages stay out of the service.
+    for test in ("test/example.c", "contrib/dotzlib/DotZLib/UnitTests.cs",
+                 "contrib/iostream2/zstream_test.cpp"):  # fmt: skip
+        assert owner[test] == "-", test
 
 
 def test_a_gem_is_its_lib_and_the_executables_its_gemspec_ships(tmp_path: Path) -> None:
