@@ -125,7 +125,10 @@ __all__ = [
 # ``None``, ``Folder``, WPF's ``Page`` and ``Resource``) is no dependency change (ShareX's
 # translators' pull requests, a form's ``.de.resx`` each and its line in the ``.csproj``, were
 # high with no code); a Maven dependency of ``test`` scope is no dependency change (jsoup's
-# integration tests' Jetty and Netty servers, added beside the tests, were high with no code).
+# integration tests' Jetty and Netty servers, added beside the tests, were high with no code);
+# a Gradle build script's tasks, publishing and documentation set-up are no dependency change,
+# its dependency, plugin, repository and buildscript blocks and version lines are (mockito's
+# spotless, Flight Recorder and reproducible-build edits of build.gradle were high).
 SCORER_VERSION = "29"
 
 

@@ -311,6 +311,29 @@ def _python_packages(files: list[str]) -> list[str]:
     return []
 
 
+def _namespace_package(path: Path, files: list[str]) -> list[str]:
+    """The package a root ``pyproject.toml`` names (``[project]`` or Poetry's ``name``) where it
+    holds Python modules with no ``__init__.py``, right under ``src/`` or the root: a namespace
+    package (PEP 420), as poetry's ``src/poetry/`` is beside poetry-core's ``poetry.core``."""
+    if "pyproject.toml" not in files:
+        return []
+    try:
+        document = tomllib.loads(show(path, "pyproject.toml") or "")
+    except tomllib.TOMLDecodeError:
+        return []
+    tables = (document.get("project"), document.get("tool", {}).get("poetry"))
+    names = [t.get("name") for t in tables if isinstance(t, dict)]
+    name = next((n for n in names if isinstance(n, str) and n), None)
+    if name is None:
+        return []
+    folder = re.sub(r"[-_.]+", "_", name).lower()
+    for prefix in ("src/", ""):
+        inside = f"{prefix}{folder}/"
+        if any(f.startswith(inside) and f.endswith(".py") for f in files):
+            return [f"{prefix}{folder}"]
+    return []
+
+
 def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
     """The modules a Maven, Gradle, npm/pnpm/yarn, Deno, Nx, Go or Python build declares; None when
     none does. A root build of one module (a ``pom.xml`` without ``<modules>``, a Gradle build that
@@ -345,7 +368,7 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         return go
     if "pyproject.toml" in tracked and (found := _uv_members(path, files)):
         return found, "uv workspace (pyproject.toml)"
-    if found := _folders(_python_packages(files)):
+    if found := _folders(_python_packages(files)) or _folders(_namespace_package(path, files)):
         found = _with_extension_code(found, files)
         if "manage.py" in tracked and (project := _with_django_root(path, found)):
             return project, "Python packages of a Django project (manage.py)"

@@ -9,7 +9,7 @@ from pathlib import Path
 from data.sources.local_git.git_command import blob_sizes
 from scoring.errors import ConfigError
 
-__all__ = ["history_paths", "index_paths", "tracked_files", "tracked_sizes"]
+__all__ = ["deleted_paths", "history_paths", "index_paths", "tracked_files", "tracked_sizes"]
 
 
 # A bound on the history whose paths are read: the newest commits.
@@ -30,6 +30,21 @@ def history_paths(path: Path) -> list[str]:
         return []
     names = (p.strip("\n") for p in done.stdout.decode("utf-8", "replace").split("\0"))
     return sorted({p for p in names if p})
+
+
+def deleted_paths(path: Path, since: str) -> frozenset[str]:
+    """The paths a commit since ``since`` (an ISO date) deleted, a file moved elsewhere not
+    among them (git's rename detection pairs it with its new path)."""
+    done = subprocess.run(
+        ["git", "-C", str(path), "log", "-M", "--diff-filter=D", "--format=", "--name-only",
+         "-z", f"--since={since}", "HEAD"],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return frozenset()
+    names = (p.strip("\n") for p in done.stdout.decode("utf-8", "replace").split("\0"))
+    return frozenset(p for p in names if p)
 
 
 # The index's mode of a submodule: a commit of another repository, not a file of this one.

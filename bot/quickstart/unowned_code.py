@@ -20,11 +20,11 @@ from bot.quickstart.clone_files import index_paths, tracked_sizes
 from scoring.example_collections import example_code, is_collection
 from scoring.paths import path_kinds
 
-__all__ = ["UNOWNED_WARNING", "UnownedCode", "code_changes", "unowned_code"]
+__all__ = ["UNOWNED_WARNING", "YEAR", "UnownedCode", "code_changes", "unowned_code"]
 
 # Above this share of the last year's code changes in no service, the draft needs services.
 UNOWNED_WARNING = 0.10
-_YEAR = timedelta(days=365)
+YEAR = timedelta(days=365)
 # Folders whose children are the units a service would be (lib/phoenix, packages/x).
 _WRAPPERS = frozenset({"src", "lib", "libs", "packages", "apps", "modules", "crates", "cmd"})
 
@@ -111,7 +111,7 @@ def code_changes(path: Path) -> tuple[list[str], datetime | None]:
     if not newest or not newest.strip():
         return [], None
     end = datetime.fromtimestamp(int(newest.strip()), UTC)
-    start = end - _YEAR
+    start = end - YEAR
     out = _git(
         path, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
         "--format=%x01%ct", "--name-only", f"--since={start.isoformat()}", "HEAD",

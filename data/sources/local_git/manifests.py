@@ -12,13 +12,14 @@ nor a pyproject's dependency groups; a Cargo workspace's members are its crates,
 with their own files; a package's own version (a
 release's bump in ``package.json``, ``Cargo.toml`` or ``pyproject.toml``) installs nothing
 new; a Maven ``pom.xml`` describes
-the project (its version, modules, SCM tag) beside what it depends on, and a .NET project its
-package and the analyzers private to its own build. An edit of those alone is no
-dependency change, and the scorer must not treat it as one (``FileChange.code_added``).
-The manifest is read before and after the commit and what it declares is compared; the
-tables of tools that build or install the package (Poetry, PDM, uv, Hatch, setuptools, …)
-are declarations too. Any other manifest, or one that does not parse, is left as it was:
-a dependency change.
+the project (its version, modules, SCM tag) beside what it depends on, a .NET project its
+package and the analyzers private to its own build, and a Gradle build script its tasks,
+publishing and documentation beside its dependency and plugin blocks (``gradle_scripts``).
+An edit of those alone is no dependency change, and the scorer must not treat it as one
+(``FileChange.code_added``). The manifest is read before and after the commit and what it
+declares is compared; the tables of tools that build or install the package (Poetry, PDM,
+uv, Hatch, setuptools, …) are declarations too. Any other manifest, or one that does not
+parse, is left as it was: a dependency change.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from xml.etree import ElementTree
 from data.source_values import SourceChangeFile
 from data.sources.local_git.cargo_manifests import cargo_lock, cargo_manifest, only_added
 from data.sources.local_git.git_command import read_blobs
+from data.sources.local_git.gradle_scripts import gradle_script
 
 __all__ = ["declarations", "with_dependency_edits"]
 
@@ -277,6 +279,8 @@ _READERS: dict[str, Callable[[str], object]] = {
     "pipfile": _pipfile,
     "pipfile.lock": _pipfile_lock,
     "description": _r_description,
+    "build.gradle": gradle_script,
+    "build.gradle.kts": gradle_script,
 }
 
 

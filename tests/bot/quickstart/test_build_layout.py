@@ -1708,3 +1708,48 @@ def test_examples_under_one_folder_are_each_a_service(tmp_path: Path) -> None:
     plan, owner = _plan(tmp_path / "examples-repo", files)
     assert len(plan.services) == 7
     assert owner["examples/shop/routes.py"] == "shop"
+
+
+def test_a_lone_service_holds_the_code_the_year_deleted(tmp_path: Path) -> None:
+    """minGPT's ``scripts/`` deleted this year is its one package's, so the year's changes of
+    it count in a service (a file moved into a test folder stays out of it: the single-header
+    test above)."""
+    repo = GitRepo(tmp_path / "mingpt")
+    repo.commit(
+        {
+            "setup.py": "from setuptools import setup\nsetup(name='mingpt')\n",
+            "mingpt/__init__.py": "",
+            "mingpt/model.py": "class GPT:\n    pass\n",
+            "scripts/weights_import.py": "import torch\nprint(torch)\n",
+        },
+        "Start",
+        T0,
+    )
+    repo.commit(
+        {"scripts/weights_import.py": "import torch\nprint(torch.__version__)\n"},
+        "Import weights",
+        T0 + timedelta(days=1),
+    )
+    repo.commit({"scripts/weights_import.py": None}, "Into a notebook", T0 + timedelta(days=2))
+    plan, _owner = owners(repo)
+    assert plan.paths("mingpt") == ("mingpt/**", "setup.py", "scripts/**")
+
+
+def test_a_namespace_package_the_pyproject_names_is_the_service(tmp_path: Path) -> None:
+    """poetry's ``src/poetry/`` has no ``__init__.py`` (poetry-core ships ``poetry.core`` into
+    the same namespace): the package its pyproject names is read from the build, not guessed
+    from the folders."""
+    plan, owner = _plan(
+        tmp_path / "poetry",
+        {
+            "pyproject.toml": '[project]\nname = "poetry"\nversion = "2.0.0"\n',
+            "src/poetry/factory.py": "class Factory:\n    pass\n",
+            "src/poetry/console/application.py": "class Application:\n    pass\n",
+            "src/poetry/console/__init__.py": "",
+            "tests/__init__.py": "",
+            "tests/test_factory.py": "def test_factory():\n    assert True\n",
+        },
+    )
+    assert plan.found_by == "Python packages"
+    assert owner["src/poetry/console/application.py"] == owner["pyproject.toml"] == "poetry"
+    assert owner["tests/test_factory.py"] == "-"
