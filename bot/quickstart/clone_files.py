@@ -20,31 +20,26 @@ def history_paths(path: Path) -> list[str]:
     """Every path a commit of the newest history added, HEAD's or gone since (a ``website/``
     deleted, ``_examples/`` moved to a repository of their own), so that what never counts
     in a service is taken out of its older changes too."""
+    return sorted(_logged_paths(path, "--diff-filter=A", "--no-renames", f"--max-count={_HISTORY}"))
+
+
+def _logged_paths(path: Path, *options: str) -> set[str]:
+    """The paths ``git log --name-only`` names with ``options`` from HEAD; none when git fails."""
     done = subprocess.run(
-        ["git", "-C", str(path), "log", "--format=", "--name-only", "--diff-filter=A",
-         "--no-renames", "-z", f"--max-count={_HISTORY}", "HEAD"],
+        ["git", "-C", str(path), "log", "--format=", "--name-only", "-z", *options, "HEAD"],
         capture_output=True,
         check=False,
-    )  # fmt: skip
+    )
     if done.returncode != 0:
-        return []
+        return set()
     names = (p.strip("\n") for p in done.stdout.decode("utf-8", "replace").split("\0"))
-    return sorted({p for p in names if p})
+    return {p for p in names if p}
 
 
 def deleted_paths(path: Path, since: str) -> frozenset[str]:
     """The paths a commit since ``since`` (an ISO date) deleted, a file moved elsewhere not
     among them (git's rename detection pairs it with its new path)."""
-    done = subprocess.run(
-        ["git", "-C", str(path), "log", "-M", "--diff-filter=D", "--format=", "--name-only",
-         "-z", f"--since={since}", "HEAD"],
-        capture_output=True,
-        check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        return frozenset()
-    names = (p.strip("\n") for p in done.stdout.decode("utf-8", "replace").split("\0"))
-    return frozenset(p for p in names if p)
+    return frozenset(_logged_paths(path, "-M", "--diff-filter=D", f"--since={since}"))
 
 
 # The index's mode of a submodule: a commit of another repository, not a file of this one.
