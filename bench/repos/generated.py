@@ -4,8 +4,9 @@ generated-files invariant (``invariants.check_generated``).
 Independent of the product's reading (``data.sources.local_git.generated``): attributes
 come from ``git check-attr`` itself (git's own lookup, not a re-implementation of it),
 and a header is a comment line among the file's first five that says so in the plainest
-words. Only files some stored change added many lines to are looked at, as only those
-are read by the product (a small edit keeps the verdict its last large change got).
+words, not one below a template's tag (a template's header is its output's). Only files
+some stored change added many lines to are looked at, as only those are read by the product
+(a small edit keeps the verdict its last large change got).
 """
 
 from __future__ import annotations
@@ -49,11 +50,20 @@ def _marked_by_attributes(copy: Path, paths: list[str]) -> dict[str, str]:
     return out
 
 
+# A template language's tag opening the file: what a header after it says is its output's.
+_TEMPLATE = re.compile(r"\{%|\{\{|<%")
+
+
 def _header_says(head: bytes) -> bool:
     if b"\0" in head[:512]:
         return False
-    lines = head.decode("utf-8", "replace").splitlines()[:_LINES]
-    return any(_COMMENT.match(line) and _SAYS.search(line) for line in lines)
+    for line in head.decode("utf-8", "replace").splitlines()[:_LINES]:
+        if _COMMENT.match(line):
+            if _SAYS.search(line):
+                return True
+        elif _TEMPLATE.search(line):
+            return False
+    return False
 
 
 def _marked_by_header(copy: Path, paths: list[str]) -> set[str]:
