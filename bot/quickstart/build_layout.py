@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
 from bot.quickstart.build_output import is_build_output
-from bot.quickstart.clone_files import deleted_paths, history_paths, tracked_sizes
+from bot.quickstart.clone_files import history_paths, tracked_sizes
 from bot.quickstart.folder_exclusions import excluded
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
@@ -40,12 +40,11 @@ from bot.quickstart.package_manifests import (
 from bot.quickstart.published_packages import published_tops
 from bot.quickstart.root_code import busy_root, root_code
 from bot.quickstart.service_names import is_service_name, kept
-from bot.quickstart.unowned_code import YEAR, code_changes
+from bot.quickstart.unowned_code import deleted_code
 from bot.quickstart.version_folders import across_versions
 from data.path_globs import in_globs, matches
 from scoring.aside_folders import in_examples
 from scoring.example_collections import example_code, is_collection
-from scoring.linguist import language_of
 from scoring.paths import path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout"]
@@ -312,15 +311,7 @@ def read_layout(path: Path, files: list[str]) -> Layout:
     # the code the last year changed and then deleted too (minGPT's ``scripts/``); what moved
     # elsewhere follows its new path.
     if len(owned) == 1:
-        tracked = set(files)
-        changed, newest = code_changes(path)
-        deleted = deleted_paths(path, (newest - YEAR).isoformat()) if newest else frozenset()
-        gone = [
-            p for p in dict.fromkeys(changed)
-            if p in deleted and p not in tracked and language_of(p) is not None
-            and not is_build_output(p, tracked)
-        ]  # fmt: skip
-        code = [*hand_written_code(path, files), *gone]
+        code = [*hand_written_code(path, files), *deleted_code(path, files)]
         owned = with_the_rest(owned, code, files, history)
     return Layout(tuple(DraftedService(*s) for s in owned), layout.found_by)
 

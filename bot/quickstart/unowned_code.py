@@ -16,15 +16,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.quickstart.build_output import is_build_output
-from bot.quickstart.clone_files import index_paths, tracked_sizes
+from bot.quickstart.clone_files import deleted_paths, index_paths, tracked_sizes
 from scoring.example_collections import example_code, is_collection
+from scoring.linguist import language_of
 from scoring.paths import path_kinds
 
-__all__ = ["UNOWNED_WARNING", "YEAR", "UnownedCode", "code_changes", "unowned_code"]
+__all__ = ["UNOWNED_WARNING", "UnownedCode", "code_changes", "deleted_code", "unowned_code"]
 
 # Above this share of the last year's code changes in no service, the draft needs services.
 UNOWNED_WARNING = 0.10
-YEAR = timedelta(days=365)
+_YEAR = timedelta(days=365)
 # Folders whose children are the units a service would be (lib/phoenix, packages/x).
 _WRAPPERS = frozenset({"src", "lib", "libs", "packages", "apps", "modules", "crates", "cmd"})
 
@@ -103,6 +104,22 @@ def _folder(path: str) -> str:
     return parts[0] if parts else ""
 
 
+def deleted_code(path: Path, files: list[str]) -> list[str]:
+    """The code files the last year's changes (``code_changes``) touched and a commit then
+    deleted, of a language Linguist knows, build output aside: a file moved elsewhere is not
+    among them (git's rename detection follows it to its new path)."""
+    changed, newest = code_changes(path)
+    if newest is None:
+        return []
+    tracked = set(files)
+    deleted = deleted_paths(path, (newest - _YEAR).isoformat())
+    return [
+        p for p in dict.fromkeys(changed)
+        if p in deleted and p not in tracked and language_of(p) is not None
+        and not is_build_output(p, tracked)
+    ]  # fmt: skip
+
+
 def code_changes(path: Path) -> tuple[list[str], datetime | None]:
     """Each hand-written code file a first-parent commit of the 365 days before the clone at
     ``path``'s newest commit changed, once per commit, and that newest commit's time (``None``
@@ -111,7 +128,7 @@ def code_changes(path: Path) -> tuple[list[str], datetime | None]:
     if not newest or not newest.strip():
         return [], None
     end = datetime.fromtimestamp(int(newest.strip()), UTC)
-    start = end - YEAR
+    start = end - _YEAR
     out = _git(
         path, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
         "--format=%x01%ct", "--name-only", f"--since={start.isoformat()}", "HEAD",
