@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from scoring.facts import ChangeFacts, FileChange, Marked
 from scoring.history import subsystem_of
 from scoring.paths import PathKinds, path_kinds, undocumented_kinds
+from scoring.translations import is_translation
 
 __all__ = [
     "ChangeFiles",
@@ -117,6 +118,8 @@ class ChangeFiles:
     # dependency manifest, deployment configuration), which keeps a change with no line of
     # code from the no-code cap; "" when none.
     shipping: str = ""
+    # Lines added to translations (``scoring.translations``): strings shown to users, no size.
+    translated_lines: int = 0
 
 
 _NO_LOGINS: frozenset[str] = frozenset()
@@ -133,7 +136,7 @@ FileSpread = tuple[int, int, int, float, int, int, int, int]
 # risky kinds as bits (``_INFRA`` …), its directory and the subsystem it falls in when no
 # service is mapped (``scoring.history.subsystem_of``).
 _PathFacts = tuple[bool, bool, bool, bool, int, str, str]
-_INFRA, _SENSITIVE, _MANIFEST, _SHIPS = 1, 2, 4, 8
+_INFRA, _SENSITIVE, _MANIFEST, _SHIPS, _TRANSLATION = 1, 2, 4, 8, 16
 # Paths kept at most; past it the store starts again (the history's files repeat).
 _KEEP = 1 << 17
 _PATHS: dict[str, _PathFacts] = {}
@@ -167,6 +170,9 @@ def _facts(path: str, k: PathKinds) -> _PathFacts:
         # docs/requirements.txt) is installed by CI, which risky_content still names, but
         # it changes nothing that ships; deployment configuration does (``PathKinds.ships``).
         | (_SHIPS if k.ships else 0)
+        # A translation's lines are no size (``read_files``); only a file that is no code
+        # by its path is one (``PathKinds.code``).
+        | (_TRANSLATION if not k.code and is_translation(path) else 0)
     )
     return (
         k.code,
@@ -193,7 +199,7 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
     (``written_by_hand``, ``code_lines_of``, ``subsystem_of``) are written out inline
     over each path's facts, worked out once (``_path_facts``)."""
     test_files = code_added = code_deleted = owner_files = unowned_files = generated = 0
-    tests = others = quiet = 0
+    tests = others = quiet = translated = 0
     services: set[str | None] = set()
     subsystems: set[str] = set()
     directories: set[str] = set()
@@ -277,6 +283,12 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
                     quiet += added + deleted - of_code
             elif test:
                 tests += added
+            elif flags & _TRANSLATION:
+                # A locale's strings (a new language's catalogue, a translator's rewording)
+                # are text shown to users, not lines a reviewer reads for what the program
+                # does: sized as the docs' lines were, stretchly's every new language (one
+                # line of its settings page and a 110-line catalogue) was high.
+                translated += added
             else:
                 others += added
             # A path's first lines fix its place in the entropy's order; its directory
@@ -321,6 +333,7 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
         not change.files or bool(code_added or code_deleted or flagged & _SHIPS or migration),
         quiet,
         shipping,
+        translated,
     )
     spread = (
         len(subsystems),

@@ -43,8 +43,12 @@ _NOT_SERVICES = NEVER_IN_SERVICE | frozenset(
 # A module's name that says it is tests, docs, a website, a spec, configuration,
 # examples or benchmarks (``zookeeper-it``, ``okhttp-osgi-tests``,
 # ``zookeeper-website``, ``android-test-app``): no service, whatever the build says.
+# ``integration`` alone names what a module integrates with (glide's ``integration/okhttp3``,
+# ``spring-integration-core``), as the scorer reads its files as code: integration *tests*
+# are ``integration-tests``, ``integrationtest``.
 _NOT_SERVICE_WORD = re.compile(
-    r"(?:^|[-_.])(?:it|tests?|testing|test-?support|e2e|integration\w*|benchmarks?|bench|jmh"
+    r"(?:^|[-_.])(?:it|tests?|testing|test-?support|e2e|integration[-_]?test\w*|benchmarks?"
+    r"|bench|jmh"
     r"|examples?|samples?|demos?|docs?|website|site|www|specs?|specifications?|conf|config"
     r"|dev|docker|deploy|bom|fuzz\w*|playground|xtask)(?:$|[-_.])|tests?$"
 )

@@ -70,8 +70,8 @@ def size(
     Size is lines of hand-written code (``code_lines_of``; comments and blank
     lines out) beside the lines added to tests and to other hand-written files
     (docs, examples, CI, project files, manifests), each read by the fitted model's
-    own shape (``model_features``); lock, vendored and generated files count for
-    nothing. The line names each part it counted.
+    own shape (``model_features``); lock, vendored and generated files and the strings
+    of translations count for nothing. The line names each part it counted.
     """
     lines = int(m.la + m.ld)
     other = files.generated_files
@@ -109,6 +109,8 @@ def size(
         if quiet := files.quiet_lines:
             # Repeated: the same edit as another file's of the change (``scoring.repeated_edits``).
             text += f", besides {many(quiet, 'comment, blank or repeated line')}"
+        if translated := files.translated_lines:
+            text += f", besides {many(translated, 'line')} of translated strings"
         if other:
             text += (
                 f", besides {many(other_lines, 'line')} in {many(other, 'lock or generated file')}"

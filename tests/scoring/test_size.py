@@ -225,3 +225,20 @@ def test_a_change_to_development_requirements_and_ci_touches_no_code() -> None:
     assert not click.touches_code
     runtime = change_files(_change(FileChange("requirements.txt", 1, 1)))
     assert runtime.touches_code
+
+
+def test_a_translation_s_lines_are_no_size() -> None:
+    """A new language's catalogue adds strings shown to users, not lines sized as a change's:
+    the change of one settings page's line and a 110-line catalogue (hovancik/stretchly's every
+    new language) is sized as the one line and the README's, and says what it left out."""
+    page = FileChange("app/settings.html", 1, 0, service="svc")
+    readme = FileChange("README.md", 1, 0, service="svc")
+    catalogue = FileChange("app/locales/de.json", 110, 0, service="svc")
+    notes = FileChange("app/notes/de.json", 110, 0, service="svc")
+    translated = _score(_change(page, readme, catalogue))
+    plain = _score(_change(page, readme))
+    data = _score(_change(page, readme, notes))
+    size = {r: next(s for s in r.signals if s.name == "size") for r in (translated, plain, data)}
+    assert size[translated].points == size[plain].points < size[data].points
+    assert _size_text(translated).endswith(", besides 110 lines of translated strings")
+    assert change_files(_change(page, readme, catalogue)).translated_lines == 110

@@ -834,6 +834,27 @@ def test_a_gradle_include_over_lines_names_every_module(tmp_path: Path, settings
     assert owner["interop/ksp/src/main/kotlin/Ksp.kt"] == "ksp"
 
 
+def test_a_module_named_integration_is_what_it_integrates_with(tmp_path: Path) -> None:
+    """A Gradle module under ``integration/`` is an integration library (glide's
+    ``integration/okhttp3``, code the scorer reads as code), a service; a module named for
+    integration tests (``integration-tests``) is in none."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "settings.gradle.kts": (
+                'include(":library")\ninclude(":integration:okhttp3")\n'
+                'include(":integration-tests")\n'
+            ),
+            "library/src/main/java/Glide.java": "class Glide {}\n",
+            "integration/okhttp3/src/main/java/OkHttpLoader.java": "class OkHttpLoader {}\n",
+            "integration-tests/src/main/java/Harness.java": "class Harness {}\n",
+        },
+    )
+    assert dict(plan.services) == {"library": "library/**", "okhttp3": "integration/okhttp3/**"}
+    assert owner["integration/okhttp3/src/main/java/OkHttpLoader.java"] == "okhttp3"
+    assert owner["integration-tests/src/main/java/Harness.java"] == "-"
+
+
 def test_gradle_test_source_sets_are_out_of_their_module(tmp_path: Path) -> None:
     """A Gradle module's test source sets (``src/test``, Kotlin Multiplatform's ``jvmTest`` and
     ``commonTest``, Android's ``androidUnitTest``, ``testFixtures``) are in no service; its
