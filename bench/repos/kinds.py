@@ -59,6 +59,10 @@ _GO_CODE = re.compile(r"(?<!_test)\.go$")
 # A JVM source set's languages, and the sources laid out by package beside them (protobuf,
 # AIDL, SQLDelight): below ``src/<set>/<one of these>/`` the folders are a package's name.
 _JVM_LANGUAGES = frozenset({"java", "kotlin", "scala", "groovy", "proto", "aidl", "sqldelight"})
+# A Gradle source set's camelCase name that says it holds tests: ``androidTest``,
+# ``androidUnitTest``, ``jvmTest``, ``commonTest``, ``integrationTest``, ``testFixtures`` (not
+# ``latest``).
+_TEST_SOURCE_SET = re.compile(r"[a-z][A-Za-z0-9]*Tests?|test[A-Z][A-Za-z0-9]*")
 
 
 def _name_is(name: str, globs: Iterable[str]) -> bool:
@@ -70,10 +74,12 @@ def is_docs_or_tests(path: str) -> bool:
 
     A docs folder holding Go code is a Go package (cobra's ``doc``), not docs; a JVM package's
     folders (``src/main/java/com/example/``) are a name, not a folder of examples. ``it`` is
-    Maven's integration tests only as ``src/it/`` (``lang/it/`` is Italian), and ``man`` the
+    Maven's integration tests only as ``src/it/`` (``lang/it/`` is Italian), a Gradle source set
+    named for tests (``src/androidTest/``) tests as ``src/test/`` is, and ``man`` the
     manual pages only at the root, as Linguist's documentation rule has it
     (``custom-completions/man/`` completes the ``man`` command).
     """
+    cased = path.split("/")
     parts = path.lower().split("/")
     name = parts[-1]
     for i, part in enumerate(parts[:-1]):
@@ -82,6 +88,11 @@ def is_docs_or_tests(path: str) -> bool:
         if (part == "it" and (i == 0 or parts[i - 1] != "src")) or (part == "man" and i > 0):
             continue
         if part in _FOLDERS:
+            return True
+        if i > 0 and parts[i - 1] == "src" and _TEST_SOURCE_SET.fullmatch(cased[i]):
+            # A Gradle source set named for tests (Android's instrumented ``src/androidTest/``,
+            # Kotlin Multiplatform's ``src/jvmTest/``, ``src/testFixtures/``): tests, as
+            # ``src/test/`` is, though its package folders below are a name.
             return True
         if part in _JVM_LANGUAGES and i >= 2 and parts[i - 2] == "src":
             # Below a JVM source set's root (src/main/java/) the folders are a package's name

@@ -336,6 +336,18 @@ def test_italian_translations_and_a_completion_for_man_are_no_tests_or_docs() ->
     assert not kinds.is_docs_or_tests("custom-completions/man/man-completions.nu")
 
 
+def test_a_gradle_source_set_named_for_tests_is_tests() -> None:
+    """Android's ``src/androidTest/``, Kotlin Multiplatform's ``src/jvmTest/`` and
+    ``src/testFixtures/`` hold tests, their package folders below a name; ``src/main/`` and a
+    folder whose name merely ends so (``src/latest/``) do not."""
+    assert kinds.is_docs_or_tests("compose/src/androidTest/java/com/glide/compose/test/Rule.kt")
+    assert kinds.is_docs_or_tests("core/src/jvmTest/kotlin/InstantTest2.kt")
+    assert kinds.is_docs_or_tests("core/src/testFixtures/java/Fake.java")
+    assert not kinds.is_docs_or_tests("compose/src/main/java/com/glide/compose/GlideImage.kt")
+    assert not kinds.is_docs_or_tests("core/src/commonMain/kotlin/Instant.kt")
+    assert not kinds.is_docs_or_tests("tools/src/latest/notes.py")
+
+
 def test_a_source_file_named_like_a_project_document_is_code() -> None:
     """``licenses.go``, ``history.js`` or a Puppet module's ``security.pp`` and its template are
     code, while ``LICENSE`` and ``History.md`` are not."""
