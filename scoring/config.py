@@ -132,7 +132,10 @@ __all__ = [
 # 30: the lines added to a translation (``scoring.translations``: a locale's catalogue in a
 # translations folder) are no size of the change, as a lock file's are not: hovancik/stretchly's
 # every new language, a 110-line catalogue and the language's line on a settings page, was high.
-SCORER_VERSION = "30"
+# 31: PHPUnit's ``FooTest.php`` is a test wherever it sits, as Java's ``FooTest.java`` is
+# (thephpleague/flysystem keeps each adapter's test beside it in ``src/``: changes of tests alone
+# were high).
+SCORER_VERSION = "31"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 __all__ = ["in_test_folder", "test_file_name"]
 
 # Test folders by name in any case (``Tests/``, ``src/test/java/``), Perl's and Raku's ``t/`` and
-# ``xt/`` too, whose ``*.t`` files ``prove`` runs; test file names by convention, where Java's and
-# C#'s ``FooTest.java`` needs its capital T so that ``Latest.java`` is not a test.
+# ``xt/`` too, whose ``*.t`` files ``prove`` runs; test file names by convention, where Java's,
+# C#'s and PHPUnit's ``FooTest.java`` needs its capital T so that ``Latest.java`` is not a test
+# (PHPUnit's ``FooTest.php`` may sit beside the class it tests: flysystem's ``src/ConfigTest.php``).
 # ``tst/`` is a test folder's short name (Pester's, many .NET repositories'); ``__test__/`` a
 # Jest-style one in the singular (actions/checkout's).
 _TEST_DIR = re.compile(
@@ -38,7 +39,7 @@ _TEST_NAME = re.compile(
     r"^test_|_test\.|\.test\.|\.spec\.|\.cy\.|\.e2e\.|_spec\.rb$|\.t$"
     # Pester's PowerShell tests, ``Mock.Tests.ps1``.
     r"|\.Tests\.ps1$"
-    r"|[a-z0-9]Tests?\.(java|kt|scala|groovy|cs)$|^Test[A-Z0-9][^/]*\.(java|kt|scala|groovy)$"
+    r"|[a-z0-9]Tests?\.(java|kt|scala|groovy|cs|php)$|^Test[A-Z0-9][^/]*\.(java|kt|scala|groovy)$"
 )
 
 

@@ -223,7 +223,8 @@ def _guessed(
     code = hand_written_code(path, files) if code is None else code
     # A repository of examples (``scoring.example_collections``): each example is a service, and
     # a folder of them (``examples/``) wraps them as ``src/`` wraps code.
-    collection = is_collection(tracked_sizes(path, files))
+    sizes = tracked_sizes(path, files)
+    collection = is_collection(sizes)
     prefix = ""
     folders = _code_folders(code, prefix, collection)
     # All code under one wrapper (src/, packages/…): the services are one level deeper, unless
@@ -253,7 +254,7 @@ def _guessed(
         # A second folder of one name (``packages/core`` beside ``core/``) keeps its path.
         keys.append(_key(name) if _key(name) not in keys else _key(d))
     unique = set(keys)
-    root = (root_code(code) or busy_root(path, code)) if not prefix else ()
+    root = (root_code(code, sizes) or busy_root(path, code)) if not prefix else ()
     clone = _key(path.name)
     wrapped = [i for i, d in enumerate(folders) if d in _WRAPPERS]
     if wrapped and not root and clone not in unique:

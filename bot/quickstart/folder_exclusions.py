@@ -17,9 +17,10 @@ __all__ = ["excluded"]
 _TEST_FILES = ("*_test.go", "test_*.py", "*_test.py", "*.test.*", "*.spec.*", "*_spec.rb")
 # The rest of the scorer's test names (``scoring.test_names``) in other languages, each taken out
 # only where a file of it matches none of the above: zlib's ``contrib/iostream2/zstream_test.cpp``
-# and ``contrib/dotzlib/DotZLib/UnitTests.cs`` sat in its one service.
+# and ``contrib/dotzlib/DotZLib/UnitTests.cs`` sat in its one service, and PHPUnit's
+# ``*Test.php`` beside the classes they test (flysystem's ``src/ConfigTest.php``) in its.
 _MORE_TEST_FILES = ("*_test.*", "*Test.java", "*Tests.java", "*Test.kt", "*Tests.kt",
-                    "*Test.cs", "*Tests.cs")  # fmt: skip
+                    "*Test.cs", "*Tests.cs", "*Test.php")  # fmt: skip
 
 
 def _is_go_package(folder: str, files: list[str]) -> bool:

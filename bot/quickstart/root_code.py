@@ -1,6 +1,7 @@
 """The project's own code at the root of a clone whose folders hold the rest: a service of the
-clone's name when it is a tenth of the code in the clone's main language (a Terraform module's
-``main.tf`` beside its ``modules/``), or when its files took more than a tenth of the last
+clone's name when it is a tenth of the code, by files or by bytes, in the clone's main language
+(a Terraform module's ``main.tf`` beside its ``modules/``; picorv32's one 95 KB core beside the
+folders of its firmware and SoC), or when its files took more than a tenth of the last
 year's code changes (llm.c's programs beside the ``llmc/`` headers they include; the one
 ``init.lua`` of a Neovim configuration beside its ``lua/`` plugins)."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from bot.quickstart.unowned_code import UNOWNED_WARNING, code_changes
@@ -24,11 +26,14 @@ MIN_CHANGES = 20
 SETTINGS_NAME = re.compile(r"^\.|\.(config|conf|rc)\.[^.]+$", re.IGNORECASE)
 
 
-def root_code(code: list[str]) -> tuple[str, ...]:
+def root_code(code: list[str], sizes: Mapping[str, int] | None = None) -> tuple[str, ...]:
     """The globs of the project's own code at the root of a clone whose folders hold the rest
     (a Terraform module's ``main.tf`` and ``variables.tf`` beside its ``modules/``): its files
     in the language most of the clone's code is written in, when they are two at least and a
-    tenth of the code; a tool's settings and a lone script at the root make no service."""
+    tenth of the code, by files or by their bytes (``sizes``, HEAD's): a hardware core is one
+    large file at the root beside folders of many small ones (picorv32's ``picorv32.v`` and
+    testbenches, a quarter of the code's bytes in 4 of its 140 files). A tool's settings and a
+    lone script at the root make no service."""
     if not code:
         return ()
     languages = Counter(language_of(f) for f in code)
@@ -37,7 +42,12 @@ def root_code(code: list[str]) -> tuple[str, ...]:
         f for f in code
         if "/" not in f and not SETTINGS_NAME.search(f) and language_of(f) == main
     ]  # fmt: skip
-    if main is None or len(own) < 2 or len(own) < ROOT_SHARE * len(code):
+    if main is None or len(own) < 2:
+        return ()
+    weighed = sizes or {}
+    total = sum(weighed.get(f, 0) for f in code)
+    by_bytes = total > 0 and sum(weighed.get(f, 0) for f in own) >= ROOT_SHARE * total
+    if len(own) < ROOT_SHARE * len(code) and not by_bytes:
         return ()
     # By extension, so a root file added later is the root's too; a name without one as itself.
     return tuple(sorted({f"*{PurePosixPath(f).suffix}" if "." in f else f for f in own}))

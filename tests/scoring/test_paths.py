@@ -68,6 +68,9 @@ def _kinds(path: str) -> set[str]:
         ("core/src/main/java/org/TestAuth.java", {"test"}),
         ("core/src/main/java/org/Latest.java", set()),
         ("core/src/main/java/org/Contest.java", set()),
+        # PHPUnit's tests beside the classes they test, by the same capital T.
+        ("src/AwsS3V3/AwsS3V3AdapterTest.php", {"test"}),
+        ("src/Latest.php", set()),
         ("graphql/schema/types.graphql", set()),
         ("docs/schema/README.md", set()),
         ("tests/migrations/test_0001.py", {"test"}),

@@ -220,6 +220,28 @@ def test_composer_autoload_paths_are_the_service(tmp_path: Path) -> None:
     assert owner["tests/ClientTest.php"] == owner["docs/index.rst"] == "-"
 
 
+def test_phpunit_tests_beside_their_classes_are_out_of_the_service(tmp_path: Path) -> None:
+    """PHPUnit's ``*Test.php`` kept beside the classes they test in the autoloaded folder
+    (thephpleague/flysystem's ``src/ConfigTest.php``, ``src/AwsS3V3/AwsS3V3AdapterTest.php``)
+    are in no service; the classes, ``Latest.php`` too, are the package's."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "composer.json": '{"name": "league/flysystem", "autoload": {"psr-4": '
+            '{"League\\\\Flysystem\\\\": "src/"}}}',
+            "src/Config.php": "<?php\n",
+            "src/ConfigTest.php": "<?php\n",
+            "src/AwsS3V3/AwsS3V3Adapter.php": "<?php\n",
+            "src/AwsS3V3/AwsS3V3AdapterTest.php": "<?php\n",
+            "src/Latest.php": "<?php\n",
+        },
+    )
+    assert plan.services == (("flysystem", "src/**"),)
+    assert owner["src/Config.php"] == owner["src/AwsS3V3/AwsS3V3Adapter.php"] == "flysystem"
+    assert owner["src/Latest.php"] == "flysystem"
+    assert owner["src/ConfigTest.php"] == owner["src/AwsS3V3/AwsS3V3AdapterTest.php"] == "-"
+
+
 @pytest.mark.parametrize(
     ("kind", "services"),
     [

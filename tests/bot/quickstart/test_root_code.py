@@ -24,6 +24,18 @@ def test_a_root_of_a_tenth_of_the_main_language_s_code_is_the_projects() -> None
     assert root_code(["vite.config.ts", "build.sh", *(f"src/m{i}.ts" for i in range(8))]) == ()
 
 
+def test_a_root_of_a_tenth_of_the_code_s_bytes_is_the_projects() -> None:
+    """A hardware core and its testbenches at the root, 4 of 44 files but a quarter of the code's
+    bytes (picorv32's ``picorv32.v`` beside its firmware and SoC folders), are its code; the
+    same files as small as the rest are not."""
+    code = ["core.v", "testbench.v", "tb_ez.v", "tb_wb.v"]
+    code += [*(f"firmware/f{i}.v" for i in range(20)), *(f"soc/s{i}.v" for i in range(20))]
+    sizes = dict.fromkeys(code, 1_000) | {"core.v": 12_000}
+    assert root_code(code, sizes) == ("*.v",)
+    assert root_code(code, dict.fromkeys(code, 1_000)) == ()
+    assert root_code(code) == ()
+
+
 def test_a_root_where_the_year_s_changes_are_is_a_service(tmp_path: Path) -> None:
     """The programs at a clone's root that most of the last year's code changes touched (llm.c's
     ``train_gpt2.cu`` beside its ``llmc/`` headers and a ``dev/`` of kernels) are a service of
