@@ -135,7 +135,9 @@ __all__ = [
 # 31: PHPUnit's ``FooTest.php`` is a test wherever it sits, as Java's ``FooTest.java`` is
 # (thephpleague/flysystem keeps each adapter's test beside it in ``src/``: changes of tests alone
 # were high).
-SCORER_VERSION = "31"
+# 32: a Rich Text document (``Credits.rtf``) is no code, as TeX and Roff documents are not
+# (NetNewsWire's credits for its About window, edited alone, were high).
+SCORER_VERSION = "32"
 
 
 @dataclass(frozen=True, slots=True)

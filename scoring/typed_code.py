@@ -17,12 +17,14 @@ _SCHEMA_LANGUAGES = frozenset(
 # What Linguist's types make of a file: code (a programming or markup language but a document's,
 # a schema or query language, a name Linguist does not know, which the path rules judge alone),
 # or data and prose (configuration, data files, text). A notebook is prose, cells and output;
-# TeX, BibTeX and Roff typeset documents (a paper, a manual, a book, a man page), which no
-# service ships, though Linguist types them as markup as it does a component or a template.
+# TeX, BibTeX and Roff typeset documents (a paper, a manual, a book, a man page) and a word
+# processor's Rich Text (an app's ``Credits.rtf``), which no service runs, though Linguist types
+# them as markup as it does a component or a template.
 _CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
 _DOCUMENT_MARKUP = frozenset(
-    {"Jupyter Notebook", "TeX", "BibTeX", "BibTeX Style", "Roff", "Roff Manpage"}
-)
+    {"Jupyter Notebook", "TeX", "BibTeX", "BibTeX Style", "Roff", "Roff Manpage",
+     "Rich Text Format"}
+)  # fmt: skip
 # Linguist's template languages: a file in one renders the file its name holds without the
 # template's extension (``nginx.conf.j2`` renders ``nginx.conf``). Linguist has no type for
 # templates (it calls ERB markup and Smarty programming), and its plain markup and styling
@@ -36,11 +38,11 @@ _TEMPLATE_LANGUAGES = frozenset(
 
 def typed_code(path: str) -> bool:
     """Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI), prose,
-    notebooks and TeX or Roff documents are not, schema and query languages are. A name Linguist
-    knows no language for is code only without an extension (``bin/run``, a script): of the
-    extensions of its 700 languages it knows, one it does not is a tool's settings or data
-    (``cabal.haskell-ci``, ``pip.conf``, ``x.opam``, a ``.wasm`` build), as is an unknown
-    dotfile (``.hgignore``)."""
+    notebooks, TeX, Roff and Rich Text documents are not, schema and query languages are. A
+    name Linguist knows no language for is code only without an extension (``bin/run``, a
+    script): of the extensions of its 700 languages it knows, one it does not is a tool's
+    settings or data (``cabal.haskell-ci``, ``pip.conf``, ``x.opam``, a ``.wasm`` build), as is
+    an unknown dotfile (``.hgignore``)."""
     language = language_of(path)
     if language is None:
         return "." not in path[path.rfind("/") + 1 :]

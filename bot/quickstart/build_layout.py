@@ -345,20 +345,29 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     # Files at the root are no folder's: the build's own files, or a flat project's code.
     code = [f for f in hand_written_code(path, files) if "/" in f and kept(f.rpartition("/")[0])]
     left = [f for f in code if not _in_a_service(f, layout.services)]
-    if not left:
+    # The code the last year changed and then deleted, outside the build's modules: an
+    # ``infra/`` of Bicep removed in the year is still where that year's deploys changed.
+    gone = [
+        f for f in deleted_code(path, files)
+        if "/" in f and kept(f.rpartition("/")[0]) and not _in_a_service(f, layout.services)
+    ]  # fmt: skip
+    if not left and not gone:
         return layout
     # Below that share, a folder left out is still a module when the root's workspace of
     # another build names it (a uv workspace's ``backend/`` beside npm workspaces) or it holds
     # a package its manifest publishes (``published_packages``); any other package (a
     # playground app, build logic) is a helper left out on purpose.
     most = len(left) > LEFT_OUT * len(code)
+    deployed = _deployment_tops([*left, *gone])
     named = (
         set()
         if most
-        else workspace_tops(path, files)
-        | _deployment_tops(left)
-        | published_tops(path, files, left)
+        else workspace_tops(path, files) | deployed | published_tops(path, files, left)
     )
+    # Of the deleted code, only deployment infrastructure makes a service (CleanArchitecture's
+    # ``infra/``, 48 of its year's 284 code changes), as it would have while it stood; other
+    # code the year removed has no service it plainly belonged to, and the warning names it.
+    left = [*left, *(f for f in gone if f.split("/", 1)[0] in deployed)]
     taken = {s.key for s in layout.services}
     # A top folder holding a module of the build (src/ of a .NET solution) is the build's:
     # what it leaves out there it left out on purpose (a test project named as code).

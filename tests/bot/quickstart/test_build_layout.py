@@ -472,6 +472,39 @@ def test_a_folder_of_packages_each_built_on_its_own_is_one_service_per_package(
     assert owner["bindings/python/src/lib.rs"] == "bindings-python"
 
 
+def test_deployment_code_the_year_deleted_is_still_a_service(tmp_path: Path) -> None:
+    """An ``infra/`` of Bicep beside a .NET solution, changed in the last year and then
+    deleted (CleanArchitecture's, 48 of its year's 284 code changes), is the service it was
+    while it stood; other code the year deleted (``legacy/``) makes none."""
+    project = 'Project("{{FAE04EC0}}") = "{0}", "src\\{0}\\{0}.csproj", "{{1}}"\nEndProject\n'
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit(
+        {
+            "Shop.sln": project.format("Web") + project.format("Core"),
+            "src/Web/Web.csproj": "<Project/>\n",
+            "src/Core/Core.csproj": "<Project/>\n",
+            **{f"src/Web/Page{i}.cs": f"class Page{i} {{}}\n" for i in range(4)},
+            **{f"src/Core/Order{i}.cs": f"class Order{i} {{}}\n" for i in range(4)},
+            "infra/main.bicep": "param location string\n",
+            "infra/core/host/appservice.bicep": "param name string\n",
+            "legacy/Old.cs": "class Old {}\n",
+        },
+        "Start",
+        T0,
+    )
+    repo.commit({"infra/main.bicep": "param location string = 'westeurope'\n"}, "Deploy", T0)
+    later = T0 + timedelta(days=30)
+    repo.commit(
+        {"infra/main.bicep": None, "infra/core/host/appservice.bicep": None, "legacy/Old.cs": None},
+        "Remove the hard-coded deployment",
+        later,
+    )
+    repo.commit({"src/Web/Page0.cs": "class Page0 { int x; }\n"}, "Tune", later)
+    plan, _ = owners(repo)
+    assert ("infra", "infra/**") in plan.services
+    assert not any(glob.startswith("legacy/") for _, glob in plan.services)
+
+
 def test_a_folder_of_submodules_is_no_service_and_no_code_in_none(tmp_path: Path) -> None:
     """A submodule's path (OpenZeppelin's ``lib/forge-std``) is another repository's commit:
     ``lib/`` drafts no service, and a bump of it is no code left in none."""
