@@ -3,8 +3,9 @@
 A translation is written in whatever the framework reads: Laravel's ``lang/it/validation.php``
 and CodeIgniter's ``language/english/form_lang.php`` are PHP arrays, a React app's
 ``src/locales/pt-BR.ts`` a TypeScript object, Django's ``locale/de/LC_MESSAGES/django.po`` a
-catalogue. Linguist types the first three as code; what they hold is text shown to users,
-which a change adds or rewords without changing what the program does.
+catalogue, an Android app's ``res/values-de/strings.xml`` a resource file. Linguist types the
+first three as code; what they hold is text shown to users, which a change adds or rewords
+without changing what the program does.
 """
 
 from __future__ import annotations
@@ -49,12 +50,26 @@ def _is_locale(name: str) -> bool:
     return parts[0] in _languages() and all(_SUBTAG.fullmatch(p) for p in parts[1:])
 
 
+# Android's localized resources: ``res/values-<language>[-r<REGION>]/`` (``values-de``,
+# ``values-pt-rBR``); its other qualifiers (``values-night``, ``values-v21``,
+# ``values-sw600dp``) name no locale.
+_ANDROID_VALUES = "values-"
+
+
 def is_translation(path: str) -> bool:
     """Whether ``path`` is a translation: a file in a locale's folder of a translations folder
-    (``resources/lang/it/validation.php``) or named for a locale in one but a "languages"
-    folder (``src/locales/pt-BR.ts``)."""
+    (``resources/lang/it/validation.php``), named for a locale in one but a "languages"
+    folder (``src/locales/pt-BR.ts``), or in an Android resource folder of a locale
+    (``res/values-de/strings.xml``)."""
     parts = path.split("/")
     last = len(parts) - 1
+    if (
+        last >= 2
+        and parts[last - 2] == "res"
+        and parts[last - 1].startswith(_ANDROID_VALUES)
+        and _is_locale(parts[last - 1][len(_ANDROID_VALUES) :])
+    ):
+        return True
     for i, part in enumerate(parts[:-1]):
         folder = part.lower()
         if folder not in _TRANSLATION_FOLDERS:

@@ -48,3 +48,29 @@ def test_code_beside_translations_is_no_translation(path: str) -> None:
     code in a "languages" folder (``ml.js``) stay code."""
     assert not is_translation(path)
     assert path_kinds(path).code
+
+
+@pytest.mark.parametrize(
+    ("path", "translation"),
+    [
+        ("core/src/main/res/values-de/strings.xml", True),
+        ("app/src/main/res/values-pt-rBR/strings.xml", True),
+        ("app/src/main/res/values-cs-rCZ/plurals.xml", True),
+        # The default strings and resources of another qualifier name no locale.
+        ("app/src/main/res/values/strings.xml", False),
+        ("app/src/main/res/values-night/colors.xml", False),
+        ("app/src/main/res/values-v21/styles.xml", False),
+        ("app/src/main/res/values-sw600dp/dimens.xml", False),
+        ("app/src/main/res/values-land/dimens.xml", False),
+        ("app/src/main/res/values-ldrtl/dimens.xml", False),
+        # Only under a resource folder: a folder merely named so is no Android resource.
+        ("config/values-de/strings.xml", False),
+    ],
+)
+def test_an_android_resource_folder_of_a_locale_holds_translations(
+    path: str, translation: bool
+) -> None:
+    """Android keeps each language's strings in ``res/values-<language>[-r<REGION>]/``
+    (AntennaPod's translators' ``values-de/strings.xml``, sized as project files, made a
+    release's version bump high); ``values-night`` and the other qualifiers are no locale."""
+    assert is_translation(path) is translation
