@@ -358,7 +358,9 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     # a package its manifest publishes (``published_packages``); any other package (a
     # playground app, build logic) is a helper left out on purpose.
     most = len(left) > LEFT_OUT * len(code)
-    deployed = _deployment_tops([*left, *gone])
+    # A top folder HEAD still holds is judged by what it holds now.
+    standing = {f.split("/", 1)[0] for f in left}
+    deployed = _deployment_tops(left) | (_deployment_tops(gone) - standing)
     named = (
         set()
         if most
