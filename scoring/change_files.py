@@ -170,9 +170,8 @@ def _facts(path: str, k: PathKinds) -> _PathFacts:
         # docs/requirements.txt) is installed by CI, which risky_content still names, but
         # it changes nothing that ships; deployment configuration does (``PathKinds.ships``).
         | (_SHIPS if k.ships else 0)
-        # A translation's lines are no size (``read_files``); only a file that is no code
-        # by its path is one (``PathKinds.code``).
-        | (_TRANSLATION if not k.code and is_translation(path) else 0)
+        # A translation's lines are no size (``read_files``).
+        | (_TRANSLATION if is_translation(path) else 0)
     )
     return (
         k.code,

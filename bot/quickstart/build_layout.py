@@ -289,6 +289,8 @@ def read_layout(path: Path, files: list[str]) -> Layout:
     """The services of the clone at ``path`` whose HEAD tracks ``files``."""
     declared = _declared(path, files)
     history = history_paths(path)
+    # The code the last year changed and then deleted, read once for the two rules that ask.
+    gone = deleted_code(path, files)
     layout = None
     if declared is not None:
         modules, found_by = declared
@@ -299,7 +301,7 @@ def read_layout(path: Path, files: list[str]) -> Layout:
             for key, m in _from_build(path, modules)
         ]
         layout = Layout(tuple(services), found_by) if services else None
-    layout = _with_code_left(path, layout, files, history) if layout else None
+    layout = _with_code_left(path, layout, files, history, gone) if layout else None
     layout = layout or _guessed(path, files, history)
     layout = _with_old_folders(path, layout, files, history)
     # One project kept in folders named for versions is one service (``version_folders``).
@@ -312,7 +314,7 @@ def read_layout(path: Path, files: list[str]) -> Layout:
     # the code the last year changed and then deleted too (minGPT's ``scripts/``); what moved
     # elsewhere follows its new path.
     if len(owned) == 1:
-        code = [*hand_written_code(path, files), *deleted_code(path, files)]
+        code = [*hand_written_code(path, files), *gone]
         owned = with_the_rest(owned, code, files, history)
     return Layout(tuple(DraftedService(*s) for s in owned), layout.found_by)
 
@@ -338,7 +340,9 @@ def _in_a_service(path: str, services: Sequence[DraftedService]) -> bool:
     )
 
 
-def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[str]) -> Layout:
+def _with_code_left(
+    path: Path, layout: Layout, files: list[str], history: list[str], deleted: list[str]
+) -> Layout:
     """The build's services, and after them the top-level folders holding the hand-written
     code they leave out, when that is most of the clone's code in folders that may be
     services (a build file naming none of the folders its code sits in)."""
@@ -348,7 +352,7 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     # The code the last year changed and then deleted, outside the build's modules: an
     # ``infra/`` of Bicep removed in the year is still where that year's deploys changed.
     gone = [
-        f for f in deleted_code(path, files)
+        f for f in deleted
         if "/" in f and kept(f.rpartition("/")[0]) and not _in_a_service(f, layout.services)
     ]  # fmt: skip
     if not left and not gone:
