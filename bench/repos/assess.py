@@ -217,9 +217,15 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
         released = {own} if own else set(keys) - set(apart.values())
         released |= {service for x, service in apart.items() if tag.name in before[x]}
         commits = tag_range(copy, tag, members[line], merged[tag.name])
-        # A pick in the range is shipped as its original, which stands for it (one change).
+        # A pick in the range is shipped as its original, which stands for it (one change),
+        # when the pick itself touches a released service: a pick of one commit of a pull
+        # request (jekyll's release-post fix on ``v1-stable``, one of #1836's) ships none of
+        # the code the rest of the request changed.
         shas = frozenset(c.sha for c in commits) | {
-            store.picks[c.sha] for c in commits if c.sha in store.picks
+            store.picks[c.sha]
+            for c in commits
+            if c.sha in store.picks
+            and any(org.service_for_path(repository, p) in released for p in c.files)
         }
         touches = any(
             org.service_for_path(repository, p) in released for c in commits for p in c.files

@@ -1,7 +1,8 @@
 """What a build wrote rather than a person: never a service's code, nor code left out of one.
 
 Output folders (``dist/``, ``_build/``, OTP's ``ebin/`` and an application's
-``priv/static/``, and ``build/``, ``out/``, ``target/`` at the root), bundles named as
+``priv/static/``, and ``build/``, ``out/``, ``target/`` at the root, unless they hold Go
+source, which no build writes there), bundles named as
 bundles (``.min.js``, ``.cjs.js``, ``.umd.js``, ``.esm.js``, ``.bundle.js``, an ``.mjs`` in
 a ``static/`` folder), a ``.js`` committed with its source map beside it, and source maps
 themselves.
@@ -20,14 +21,19 @@ _ANYWHERE = ("dist", "_build", "ebin")
 # (a Java package ``build``, a Go package ``target``).
 _AT_ROOT = frozenset({"build", "out", "target", "dist", "_build", "ebin"})
 # Bundlers' names for what they wrote.
+# Go's toolchain writes no Go source, and ``go build ./...`` compiles every folder of ``.go``
+# files but ``testdata``, whatever its name: a root ``build/`` of them is the module's own
+# packages (a Mattermost plugin's ``build/pluginctl``, with its tests), not a build's output.
+_NEVER_WRITTEN = (".go",)
 _BUNDLE_SUFFIXES = (".min.js", ".cjs.js", ".umd.js", ".esm.js", ".bundle.js", ".min.mjs")
 _SOURCE_MAP = re.compile(r"\.(?:c|m)?js\.map$|\.css\.map$")
 
 
-def _output_folder(folders: list[str]) -> str | None:
-    """The output folder on a path's ``folders``, as a glob's middle part, or None."""
+def _output_folder(folders: list[str], name: str = "") -> str | None:
+    """The output folder on a path's ``folders`` (of a file ``name``), as a glob's middle
+    part, or None."""
     lowered = [f.lower() for f in folders]
-    if lowered and lowered[0] in _AT_ROOT:
+    if lowered and lowered[0] in _AT_ROOT and not name.lower().endswith(_NEVER_WRITTEN):
         return folders[0]
     for i, name in enumerate(lowered):
         if name in _ANYWHERE:
@@ -42,7 +48,7 @@ def is_build_output(path: str, tracked: Collection[str] = ()) -> bool:
     clone's files, to see a ``.js`` with its source map beside it."""
     *folders, name = path.split("/")
     lowered = name.lower()
-    if _output_folder(folders) is not None or lowered.endswith(_BUNDLE_SUFFIXES):
+    if _output_folder(folders, name) is not None or lowered.endswith(_BUNDLE_SUFFIXES):
         return True
     if _SOURCE_MAP.search(lowered):
         return True
@@ -56,13 +62,17 @@ def output_globs(prefix: str, inside: list[str], tracked: Collection[str]) -> li
     ``prefix``, a service's folder with its ``/``) out of its service: output folders as
     folders, bundles by their names."""
     out: dict[str, None] = {}
+    # A root folder holding Go source is the module's code, so no output folder.
+    go_roots = {p.split("/", 1)[0] for p in inside if "/" in p and p.endswith(_NEVER_WRITTEN)}
     for path in inside:
         if not is_build_output(path, tracked):
             continue
         *folders, name = path.split("/")
-        folder = _output_folder(folders)
+        folder = _output_folder(folders, name)
         if folder is not None:
             at_root = folders[0] == folder and "/" not in folder
+            if at_root and folder in go_roots:
+                continue
             out[f"!{folder}/**" if at_root else f"!{prefix}**/{folder}/**"] = None
         elif name.lower().endswith(_BUNDLE_SUFFIXES):
             suffix = next(s for s in _BUNDLE_SUFFIXES if name.lower().endswith(s))

@@ -13,6 +13,7 @@ from bot.quickstart.build_output import is_build_output
 from bot.quickstart.declared_modules import string_list, tracks_folder
 from bot.quickstart.service_names import kept
 from scoring.change_files import lexed_path
+from scoring.paths import path_kinds
 
 __all__ = [
     "npm_client",
@@ -168,11 +169,23 @@ def npm_package(path: Path, files: list[str]) -> Modules | None:
     if source is not None and not any(g.endswith("/**") for g in globs):
         globs.insert(0, f"{source}/**")
     folders = [g for g in globs if g.endswith("/**")]
+    name = str(data["name"]).rsplit("/", 1)[-1]
+    if not folders and _flat(files, tracked, [*entries, *mains, "index.js"]):
+        return [Declared("", name)], "the npm package (package.json)"
     if not folders:
         return None
-    name = str(data["name"]).rsplit("/", 1)[-1]
     more = tuple(g for g in dict.fromkeys(globs) if g != folders[0])
     return [Declared(folders[0].removesuffix("/**"), name, more)], "the npm package (package.json)"
+
+
+def _flat(files: list[str], tracked: set[str], named: list[str]) -> bool:
+    """Whether a package that names no folder of code is flat: a file it publishes or enters
+    by is hand-written code at the root (lodash's 540 KB ``lodash.js`` beside the build
+    scripts and ``fp/`` mappings it ships), so its code is the clone's."""
+    return any(
+        "/" not in n and n in files and path_kinds(n).code and not is_build_output(n, tracked)
+        for n in (e.removeprefix("./") for e in named if e)
+    )
 
 
 def _bins(data: dict[str, Any]) -> list[str]:

@@ -679,6 +679,34 @@ def test_a_backport_merged_as_a_pull_request_leaves_no_commit_of_its_release_unr
     assert store.picks == {_sha(repo, "maint"): _sha(repo, "main~1")}
 
 
+def test_a_pick_of_a_pull_requests_docs_commit_ships_none_of_its_code(tmp_path: Path) -> None:
+    """A maintenance release whose one commit is the pick of a docs commit of pull request
+    #7 (which changed the library's code too) ships nothing of the library: the releases
+    check does not expect #7 in it."""
+    repo = build(
+        tmp_path / "lib",
+        [Commit(1, (), 0, "start", {"src/lib/__init__.py": "A = 1\n", "pyproject.toml": "[x]\n",
+                                    "docs/post.md": "# Post\n"}),
+         Commit(2, (1,), 1, "grow", {"src/lib/__init__.py": "A = 2\n"}, branch="feature"),
+         Commit(3, (2,), 1, "fix the post's link", {"docs/post.md": "# Post\nlink\n"},
+                branch="feature"),
+         Commit(4, (1, 3), 2, "Merge pull request #7 from acme/feature\n\nGrow",
+                {"src/lib/__init__.py": "A = 2\n", "docs/post.md": "# Post\nlink\n"}),
+         Commit(5, (1,), 3, "fix the post's link", {"docs/post.md": "# Post\nlink\n"},
+                branch="maint"),
+         Commit(6, (4,), 5, "feature", {"src/lib/core.py": "C = 3\n"})],
+        [TagSpec("1.0.0", 1, 0), TagSpec("1.0.1", 5, 4), TagSpec("1.1.0", 6, 6)],
+    )  # fmt: skip
+    keep = tmp_path / "keep"
+    row = assess(Listed("acme/lib", "test"), repo, Options(backtest=False, keep=keep))
+    assert not row.error, row.error
+    by_name = {c.name: c for c in row.checks}
+    assert by_name["releases"].ok, by_name["releases"]
+    assert by_name["releases"].total == 3
+    store = read_store(keep / "lib" / "riskbrief.db")
+    assert store.picks == {_sha(repo, "maint"): _sha(repo, "main~1")}
+
+
 @pytest.mark.parametrize("name", sorted(HELD_OUT))
 def test_held_out_repository_is_refused(tmp_path: Path, name: str) -> None:
     """A list naming a held-out repository is refused before anything is read."""

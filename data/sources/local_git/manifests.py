@@ -16,10 +16,10 @@ the project (its version, modules, SCM tag) beside what it depends on, a .NET pr
 package and the analyzers private to its own build, and a Gradle build script its tasks,
 publishing and documentation beside its dependency and plugin blocks (``gradle_scripts``).
 An edit of those alone is no dependency change, and the scorer must not treat it as one
-(``FileChange.code_added``). The manifest is read before and after the commit and what it
-declares is compared; the tables of tools that build or install the package (Poetry, PDM,
-uv, Hatch, setuptools, …) are declarations too. Any other manifest, or one that does not
-parse, is left as it was: a dependency change.
+(``FileChange.code_added``). The manifest is read before and after the commit (one added or
+deleted against an empty one) and what it declares is compared; the tables of tools that
+build or install the package (Poetry, PDM, uv, Hatch, setuptools, …) are declarations too.
+Any other manifest, or one that does not parse, is left as it was: a dependency change.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from xml.etree import ElementTree
 
 from data.source_values import SourceChangeFile
 from data.sources.local_git.cargo_manifests import cargo_lock, cargo_manifest, only_added
-from data.sources.local_git.git_command import read_blobs
+from data.sources.local_git.git_command import read_blobs, run_git
 from data.sources.local_git.gradle_scripts import gradle_script
 
 __all__ = ["declarations", "with_dependency_edits"]
@@ -313,7 +313,7 @@ def with_dependency_edits(
     edited = [
         i
         for i, f in enumerate(files)
-        if f.change_type in ("modified", "renamed")
+        if f.change_type in ("modified", "renamed", "added", "deleted")
         and _reader(f.path) is not None
         and "\n" not in f.path
         and "\n" not in (f.previous_path or "")
@@ -334,11 +334,22 @@ def with_dependency_edits(
     # changed no dependency.
     grown: list[int] = []
     crates_unchanged = True
+    # A manifest added or deleted is compared with an empty one: a new pyproject.toml of a
+    # formatter's ``[tool.black]`` alone declares nothing (conda's pre-commit set-up). Which
+    # side git lacks is asked of git itself, as a blob missing from a partial clone is no
+    # deletion.
+    lacking = [files[i].path for n, i in enumerate(edited) if None in texts[2 * n : 2 * n + 2]]
+    status = _added_or_deleted(path, sha, lacking) if lacking else {}
     for n, i in enumerate(edited):
         before, after = texts[2 * n], texts[2 * n + 1]
+        name = files[i].path.rpartition("/")[2].lower()
+        empty = "{}" if name.endswith(".json") else ""
+        if before is None and status.get(files[i].path) == "A":
+            before = empty
+        elif after is None and status.get(files[i].path) == "D":
+            after = empty
         if before is None or after is None:
             continue
-        name = files[i].path.rpartition("/")[2].lower()
         was, now = declarations(files[i].path, before), declarations(files[i].path, after)
         if was is not None and was == now:
             out[i] = replace(files[i], code_added=0, code_deleted=0)
@@ -354,6 +365,19 @@ def with_dependency_edits(
         for i in grown:
             out[i] = replace(files[i], code_added=0, code_deleted=0)
     return _published_locks(path, sha, tuple(out))
+
+
+def _added_or_deleted(path: Path, sha: str, paths: list[str]) -> dict[str, str]:
+    """git's own status of ``paths`` in commit ``sha`` against its first parent, ``A`` or
+    ``D`` where it added or deleted them (a root commit: none)."""
+    done = run_git(
+        path, "--literal-pathspecs", "diff-tree", "-r", "-z", "--no-renames",
+        "--name-status", "--diff-filter=AD", f"{sha}^1", sha, "--", *paths, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return {}
+    fields = done.stdout.decode("utf-8", "replace").split("\0")
+    return {fields[k + 1]: fields[k] for k in range(0, len(fields) - 1, 2)}
 
 
 # npm's, Yarn's and pnpm's lock files: npm never reads a dependency's lock file, so a published

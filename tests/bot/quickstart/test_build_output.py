@@ -240,3 +240,57 @@ def test_a_published_folder_of_compiled_scripts_is_not_the_packages_code(tmp_pat
         THURSDAY - timedelta(days=3),
     )
     assert plan_clone(repo.path).services == (("tiny", "src/**"),)
+
+
+def test_a_root_build_folder_of_go_source_is_the_modules_code(tmp_path: Path) -> None:
+    """A Go module's root ``build/`` of Go packages (a plugin's build tools, with their tests)
+    is the module's code, as ``go build ./...`` compiles it; its make files are not output
+    folders' either, and a root ``build/`` of classes stays output."""
+    assert not is_build_output("build/pluginctl/main.go")
+    assert is_build_output("build/classes/A.class")
+    repo = GitRepo(tmp_path / "plugin")
+    repo.commit(
+        {
+            "go.mod": "module github.com/acme/plugin\n\ngo 1.22\n",
+            "server/plugin.go": "package main\n",
+            "server/plugin_test.go": "package main\n",
+            "build/pluginctl/main.go": "package main\n",
+            "build/pluginctl/logs.go": "package main\n",
+            "build/pluginctl/logs_test.go": "package main\n",
+            "build/setup.mk": "GO ?= go\n",
+        },
+        "Start",
+        THURSDAY - timedelta(days=3),
+    )
+    plan = plan_clone(repo.path)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    (key,) = (k for k, _ in plan.services)
+    for code in ("server/plugin.go", "build/pluginctl/main.go", "build/pluginctl/logs.go"):
+        assert org.service_for_path(plan.repository, code) == key
+    assert org.service_for_path(plan.repository, "build/pluginctl/logs_test.go") is None
+
+
+def test_a_flat_npm_package_is_the_clone_less_its_tests(tmp_path: Path) -> None:
+    """A package.json whose ``main`` is a code file at the root (lodash's ``lodash.js``) and
+    which names no folder is one service of the clone's code, its build scripts and mappings
+    in ``lib/`` and ``fp/`` included, its tests and docs left out."""
+    repo = GitRepo(tmp_path / "lodash")
+    repo.commit(
+        {
+            "package.json": '{"name": "lodash", "version": "4.18.1", "private": true,'
+            ' "main": "lodash.js"}',
+            "lodash.js": "var _ = {};\nmodule.exports = _;\n",
+            "fp/_baseConvert.js": "module.exports = function () {};\n",
+            "lib/main/build-dist.js": "require('fs');\n",
+            "test/test.js": "require('../lodash');\n",
+            "doc/README.md": "# lodash\n",
+        },
+        "Start",
+        THURSDAY - timedelta(days=3),
+    )
+    plan = plan_clone(repo.path)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    assert [k for k, _ in plan.services] == ["lodash"]
+    for code in ("lodash.js", "fp/_baseConvert.js", "lib/main/build-dist.js"):
+        assert org.service_for_path(plan.repository, code) == "lodash"
+    assert org.service_for_path(plan.repository, "test/test.js") is None

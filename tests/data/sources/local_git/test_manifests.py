@@ -230,6 +230,43 @@ paths = ["src/shop/**"]
     }
 
 
+def test_a_manifest_added_or_deleted_with_tool_tables_alone_is_no_dependency_change(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A new pyproject.toml of a formatter's [tool.black] alone, and its deletion, are stored
+    with 0 lines of code; a new one declaring dependencies is left unread."""
+    repo = GitRepo(tmp_path / "tool")
+    black = "[tool.black]\nline-length = 99\n"
+    repo.commit({"src/tool/app.py": "x = 1\n"}, "Start the tool", T0)
+    repo.commit({"pyproject.toml": black}, "Set up black", T0 + timedelta(days=1))
+    repo.commit({"pyproject.toml": None}, "Drop black", T0 + timedelta(days=2))
+    repo.commit({"pyproject.toml": PYPROJECT}, "Package the tool", T0 + timedelta(days=3))
+    org = parse_org_config(
+        f"""
+[[repositories]]
+name = "acme/tool"
+path = "{repo.path}"
+[[services]]
+key = "tool"
+repository = "acme/tool"
+paths = ["src/tool/**"]
+"""
+    )
+    sync_clone(engine, org)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Change.title, ChangeFile.code_added, ChangeFile.code_deleted)
+            .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
+            .where(ChangeFile.path == "pyproject.toml")
+        ).all()
+    stored = {title: (added, deleted) for title, added, deleted in rows}
+    assert stored == {
+        "Set up black": (0, 0),
+        "Drop black": (0, 0),
+        "Package the tool": (None, None),
+    }
+
+
 def test_a_published_packages_lock_file_pins_nothing_its_users_install(
     engine: Engine, tmp_path: Path
 ) -> None:
