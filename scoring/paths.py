@@ -92,6 +92,8 @@ _NOT_CODE = re.compile(
     # A README whatever its extension, as Linguist reads it: PostgREST's literate Haskell
     # ``README.lhs`` is its getting-started text (a module is never named README).
     r"|readme\.[^/]+$"
+    # A README's template, rendered into the README (rustlings' ``README-template.hbs``).
+    r"|readme[-_.][^/]*\.(hbs|handlebars|mustache|tpl|tmpl|j2|jinja2?|liquid|njk|ejs)$"
     r"|(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying"
     r"|notice|authors|contributors|contributing|code_of_conduct|security|maintainers"
     r"|codeowners|support|funding|governance|citation|version"

@@ -265,11 +265,19 @@ def test_helpers_agree_with_path_kinds() -> None:
         "pkg/OWNERS",
         "OWNERS_ALIASES",
         "README.lhs",
+        "README-template.hbs",
+        "docs/readme_template.md.j2",
     ],
 )
 def test_docs_ci_test_data_and_project_files_are_no_code(path: str) -> None:
     """Files a reviewer does not read as code are no size, whatever their folder."""
     assert not path_kinds(path).code
+
+
+@pytest.mark.parametrize("path", ["readme_generator.py", "src/readme-renderer.js"])
+def test_code_named_for_readmes_is_code(path: str) -> None:
+    """A README's template is documentation, but code that merely names READMEs is code."""
+    assert path_kinds(path).code
 
 
 @pytest.mark.parametrize(
