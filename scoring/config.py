@@ -144,7 +144,12 @@ __all__ = [
 # (rust-lang/rustlings' README edits, made to the template and its output together, were high);
 # a manifest added or deleted with tool tables alone (a new pyproject.toml of ``[tool.black]``)
 # is no dependency change, as such an edit is not (conda's pre-commit set-up was high).
-SCORER_VERSION = "34"
+# 35: PostScript's pages (``xv6.ps``, a printout of the source) are no code, as TeX and Rich
+# Text are not (mit-pdos/xv6-public's regenerated printout was critical); a package.json that
+# names what it publishes (``module``, ``exports``, ``types``, ``files``) is a published
+# package though ``private``: its devDependencies and lock file pin nothing its users install
+# (pmndrs/zustand's linters and test runners, bumped with its lock, were high).
+SCORER_VERSION = "35"
 
 
 @dataclass(frozen=True, slots=True)

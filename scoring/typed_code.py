@@ -18,12 +18,13 @@ _SCHEMA_LANGUAGES = frozenset(
 # a schema or query language, a name Linguist does not know, which the path rules judge alone),
 # or data and prose (configuration, data files, text). A notebook is prose, cells and output;
 # TeX, BibTeX and Roff typeset documents (a paper, a manual, a book, a man page) and a word
-# processor's Rich Text (an app's ``Credits.rtf``), which no service runs, though Linguist types
-# them as markup as it does a component or a template.
+# processor's Rich Text (an app's ``Credits.rtf``) and PostScript's pages (xv6's printout of
+# its source, ``xv6.ps``), which no service runs, though Linguist types them as markup as it
+# does a component or a template.
 _CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
 _DOCUMENT_MARKUP = frozenset(
     {"Jupyter Notebook", "TeX", "BibTeX", "BibTeX Style", "Roff", "Roff Manpage",
-     "Rich Text Format"}
+     "Rich Text Format", "PostScript"}
 )  # fmt: skip
 # Linguist's template languages: a file in one renders the file its name holds without the
 # template's extension (``nginx.conf.j2`` renders ``nginx.conf``). Linguist has no type for

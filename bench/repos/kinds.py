@@ -19,6 +19,9 @@ _TESTS = frozenset(
     {
         "test", "tests", "testing", "__tests__", "__mocks__", "spec", "specs", "testdata",
         "test-data", "test_data", "fixtures", "e2e", "it", "integration-tests",
+        # Perl's and Raku's tests (``prove`` runs ``t/*.t``, authors' tests in ``xt/``), and
+        # git's own suite.
+        "t", "xt",
     }
 )  # fmt: skip
 _EXAMPLES = frozenset(

@@ -100,10 +100,16 @@ def rebar_applications(path: Path, files: list[str]) -> Modules | None:
             project = re.search(r"^PROJECT\s*:?=\s*(\S+)", show(path, "Makefile") or "", re.M)
             name = project[1] if project else None
         module = declared_module(folder, ["src", "include"], name, files)
+        # The application's resource file, when committed (erlang.mk writes cowboy's
+        # ``ebin/cowboy.app`` from the Makefile and its releases commit it): the version and
+        # modules the application ships, the one file of ``ebin/`` that is its own.
+        own = [inner_path(folder, "rebar.config")] + (
+            [inner_path(folder, f"ebin/{name}.app")] if name else []
+        )
         if module is not None and module.folder.endswith("src"):
             found.append(
                 _with_priv(
-                    with_build_files(module, [inner_path(folder, "rebar.config")], files),
+                    with_build_files(module, own, files),
                     folder,
                     files,
                 )

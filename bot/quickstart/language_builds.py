@@ -1,5 +1,5 @@
 """The code modules the build files of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R, Zig, D (dub) and PlatformIO declare, and (``bot.quickstart.config_packages``)
+OCaml, Julia, R, Zig, D (dub), PlatformIO and Perl declare, and (``bot.quickstart.config_packages``)
 a repository's Helm charts, an Ansible collection, a Puppet module and a Chef cookbook, read at
 HEAD.
 
@@ -9,7 +9,8 @@ code sits in (a Mix project's ``lib/``, a Swift target's ``Sources/<target>``, a
 Package.swift, project.clj, build.zig, …) in the module they build, or None when the clone
 has no such build. Modules named as tests, docs, examples and the like are left out, as the
 other readers leave them. Mix and rebar3 are read in ``bot.quickstart.beam_builds``, Cabal
-and hpack in ``bot.quickstart.haskell_builds``, and the steps every reader shares are
+and hpack in ``bot.quickstart.haskell_builds``, a Perl distribution in
+``bot.quickstart.perl_distributions``, and the steps every reader shares are
 ``bot.quickstart.declared_modules``.
 """
 
@@ -42,6 +43,7 @@ from bot.quickstart.declared_modules import (
     yaml_mapping,
 )
 from bot.quickstart.haskell_builds import cabal_packages
+from bot.quickstart.perl_distributions import perl_distribution
 from bot.quickstart.service_names import kept
 from data.path_globs import glob_to_regex, in_globs
 
@@ -329,8 +331,8 @@ def _platformio(path: Path, files: list[str]) -> Modules | None:
 # In the order tried: a clone with two of these builds is read as the first.
 LANGUAGE_READERS: tuple[Callable[[Path, list[str]], Modules | None], ...] = (
     mix_projects, rebar_applications, _sbt, cabal_packages, _swift, _dart, _clojure, _dune,
-    _julia, _r, _zig, _dub, _platformio, helm_charts, ansible_collection, puppet_module,
-    chef_cookbook,
+    _julia, _r, _zig, _dub, _platformio, perl_distribution, helm_charts, ansible_collection,
+    puppet_module, chef_cookbook,
 )  # fmt: skip
 
 

@@ -21,6 +21,9 @@ NEVER_IN_SERVICE = frozenset(
         # Test fixtures, which the scorer reads as no code wherever they sit (a Swift app's
         # ``Sources/Shared/API/Fixtures/``).
         "fixtures",
+        # Perl's and Raku's tests (``prove`` runs ``t/*.t``; authors' tests in ``xt/``), as
+        # the scorer reads them: a distribution's helper modules beside them are tests too.
+        "t", "xt",
     }
 )  # fmt: skip
 # Of those, the ones a Go package may be named (cobra's ``doc``): kept when they hold Go code.

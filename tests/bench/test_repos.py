@@ -348,6 +348,15 @@ def test_a_gradle_source_set_named_for_tests_is_tests() -> None:
     assert not kinds.is_docs_or_tests("tools/src/latest/notes.py")
 
 
+def test_perls_t_and_xt_folders_are_tests() -> None:
+    """Perl's ``t/`` (``prove`` runs its ``*.t``, its helper modules beside them) and authors'
+    ``xt/`` hold tests, as the scorer reads them; a module or a file named ``t`` does not."""
+    assert kinds.is_docs_or_tests("t/TestLib.pm")
+    assert kinds.is_docs_or_tests("xt/author/pod.t")
+    assert not kinds.is_docs_or_tests("lib/Image/ExifTool.pm")
+    assert not kinds.is_docs_or_tests("src/t.go")
+
+
 def test_a_source_file_named_like_a_project_document_is_code() -> None:
     """``licenses.go``, ``history.js`` or a Puppet module's ``security.pp`` and its template are
     code, while ``LICENSE`` and ``History.md`` are not."""

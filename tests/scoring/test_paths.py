@@ -445,15 +445,19 @@ def test_a_notebook_is_no_code(path: str, code: bool) -> None:
         ("doc/git.roff", False),
         # A word processor's Rich Text: NetNewsWire's credits for its About window.
         ("NetNewsWire/Resources/Credits.rtf", False),
+        # PostScript's pages: xv6's printout of its own source.
+        ("xv6.ps", False),
+        ("scripts/build.ps1", True),
         # A template and a package's code stay code, whatever a document beside them says.
         ("templates/default/site.conf.erb", True),
         ("src/tex.py", True),
     ],
 )
 def test_tex_and_roff_documents_are_no_code(path: str, code: bool) -> None:
-    """TeX, BibTeX and Roff typeset documents (a paper, a book's chapter, a man page) and Rich
-    Text (an app's credits): markup to Linguist, but nothing a service ships (a LaTeX book's
-    458 chapter edits were scored as code, 35 of its 50 high changes)."""
+    """TeX, BibTeX and Roff typeset documents (a paper, a book's chapter, a man page), Rich
+    Text (an app's credits) and PostScript pages (a printout): markup to Linguist, but nothing
+    a service ships (a LaTeX book's 458 chapter edits were scored as code, 35 of its 50 high
+    changes)."""
     assert path_kinds(path).code is code
 
 

@@ -4,7 +4,8 @@
 their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` table, a
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
 deploy (``pipenv install --deploy``) does not install, and a published npm package's
-``devDependencies`` and lock file are not installed for its users, nor a crate's
+``devDependencies`` and lock file (a package is published unless ``private``, or when it names
+what it publishes though ``private``) are not installed for its users, nor a crate's
 ``[dev-dependencies]`` ever compiled into what it ships (nor the packages a ``Cargo.lock``
 gains for such an entry added beside it, nor its crates' own versions a release bumps in it),
 nor a PHP package's ``require-dev``,
@@ -75,6 +76,20 @@ def _pyproject(text: str) -> object:
     return document
 
 
+# The fields by which a package.json says what it publishes for others to install: a package
+# naming them is published though its root file says ``private`` (zustand marks the checkout's
+# package.json private and publishes a copy of it from its build). ``main`` and ``bin`` are
+# not among them: an Electron application names its ``main``, and its devDependencies (Electron
+# itself) are what it ships.
+_PUBLISHES = ("module", "exports", "types", "typings", "files")
+
+
+def _published(document: dict[str, Any]) -> bool:
+    """Whether a package.json is a published package's: not ``private``, or naming what it
+    publishes; an application or a workspace root is neither."""
+    return document.get("private") is not True or any(document.get(k) for k in _PUBLISHES)
+
+
 def _package_json(text: str) -> object:
     document = json.loads(text)
     if not isinstance(document, dict):
@@ -82,7 +97,7 @@ def _package_json(text: str) -> object:
     # A published package's devDependencies are never installed for those who use it (npm
     # installs them only in the package's own checkout); a private one (an application, a
     # workspace root) builds what it deploys with them, so there they count.
-    published = document.get("private") is not True
+    published = _published(document)
     return {
         k: v
         for k, v in document.items()
@@ -388,8 +403,8 @@ _NPM_LOCKS = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml"})
 def _published_locks(
     path: Path, sha: str, files: tuple[SourceChangeFile, ...]
 ) -> tuple[SourceChangeFile, ...]:
-    """``files``, each npm lock file beside a published package's ``package.json`` (not
-    ``private``) marked as no dependency change: it pins only the package's own checkout."""
+    """``files``, each npm lock file beside a published package's ``package.json``
+    (``_published``) marked as no dependency change: it pins only the package's own checkout."""
     locks = [
         i
         for i, f in enumerate(files)
@@ -409,6 +424,6 @@ def _published_locks(
             package = json.loads(blob) if blob is not None else None
         except ValueError:
             continue
-        if isinstance(package, dict) and package.get("private") is not True:
+        if isinstance(package, dict) and _published(package):
             out[i] = replace(files[i], code_added=0, code_deleted=0)
     return tuple(out)

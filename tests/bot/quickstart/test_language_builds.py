@@ -1,6 +1,6 @@
 """Services drafted from the builds of Elixir, Erlang, Scala, Haskell, Swift, Dart, Clojure,
-OCaml, Julia, R, Zig, D (dub) and PlatformIO on small clones: each file's service as the drafted
-riskbrief.toml reads it, tests, docs and build output in none."""
+OCaml, Julia, R, Zig, D (dub), PlatformIO and Perl on small clones: each file's service as the
+drafted riskbrief.toml reads it, tests, docs and build output in none."""
 
 from __future__ import annotations
 
@@ -346,11 +346,57 @@ def test_an_erlang_mk_project_is_its_src_named_by_the_makefile(tmp_path: Path) -
             "Makefile": "PROJECT = cowboy\ninclude erlang.mk\n",
             "src/cowboy.erl": "-module(cowboy).\n",
             "test/cowboy_SUITE.erl": "-module(cowboy_SUITE).\n",
+            "ebin/cowboy.app": "{application, 'cowboy', [{vsn, \"2.18.0\"}]}.\n",
+            "ebin/cowboy.beam": "",
         },
     )
     assert plan.services == (("cowboy", "src/**"),)
     assert plan.found_by == "OTP applications (erlang.mk)"
-    assert owner["test/cowboy_SUITE.erl"] == "-"
+    assert owner["test/cowboy_SUITE.erl"] == owner["ebin/cowboy.beam"] == "-"
+    # The application's committed resource file, which its releases bump, is its own.
+    assert owner["ebin/cowboy.app"] == "cowboy"
+
+
+def test_a_perl_distribution_is_its_lib_and_the_programs_it_installs(tmp_path: Path) -> None:
+    """A Makefile.PL is one service named by the distribution (``Image-ExifTool``): its
+    ``lib/``, the program its ``EXE_FILES`` names at the root, and its build files; its ``t/``
+    tests are none."""
+    plan, owner = _plan(
+        tmp_path / "exiftool",
+        {
+            "Makefile.PL": "WriteMakefile(\n    NAME => 'Image::ExifTool',\n"
+            "    EXE_FILES => [ 'exiftool' ],\n);\n",
+            "exiftool": "#!/usr/bin/env perl\nuse Image::ExifTool;\n",
+            "lib/Image/ExifTool.pm": "package Image::ExifTool;\n1;\n",
+            "lib/Image/ExifTool/GPS.pm": "package Image::ExifTool::GPS;\n1;\n",
+            "t/GPS.t": "use Test::More;\n",
+            "t/TestLib.pm": "package t::TestLib;\n1;\n",
+        },
+    )
+    assert plan.services == (("image-exiftool", "lib/**"),)
+    assert plan.found_by == "the Perl distribution (Makefile.PL)"
+    for code in ("lib/Image/ExifTool/GPS.pm", "exiftool", "Makefile.PL"):
+        assert owner[code] == "image-exiftool"
+    assert owner["t/GPS.t"] == owner["t/TestLib.pm"] == "-"
+
+
+def test_an_old_style_perl_distribution_is_the_clone(tmp_path: Path) -> None:
+    """A Build.PL beside its one module at the root (``Foo.pm``, ``Foo.xs``) and a ``bin/``
+    program is one service of the clone, named by ``META.json``."""
+    plan, owner = _plan(
+        tmp_path / "foo",
+        {
+            "Build.PL": "Module::Build->new(module_name => 'Foo::Bar')->create_build_script;\n",
+            "META.json": '{"name": "Foo-Bar", "version": "1.0"}',
+            "Bar.pm": "package Foo::Bar;\n1;\n",
+            "Bar.xs": "#include <EXTERN.h>\n",
+            "bin/foo": "#!/usr/bin/perl\n",
+            "t/basic.t": "use Test::More;\n",
+        },
+    )
+    assert [k for k, _ in plan.services] == ["foo-bar"]
+    assert owner["Bar.pm"] == owner["Bar.xs"] == "foo-bar"
+    assert owner["t/basic.t"] == "-"
 
 
 def test_an_hpack_package_is_its_library_and_executable_source_dirs(tmp_path: Path) -> None:

@@ -322,6 +322,24 @@ def test_a_published_packages_lock_file_pins_nothing_its_users_install(
     }
 
 
+def test_a_private_package_naming_what_it_publishes_is_published() -> None:
+    """A ``private`` package.json that names its ``module``, ``types`` or ``files`` (zustand's,
+    copied into its build and published from there) is a published package: a devDependencies
+    bump declares nothing; a private application's, or an Electron app's (``main`` alone,
+    Electron among its devDependencies), still does."""
+    library = (
+        '{"name": "zustand", "private": true, "module": "index.js", "types": "index.d.ts",'
+        ' "devDependencies": {"eslint": "%s"}}'
+    )
+    assert declarations("package.json", library % "7") == declarations(
+        "package.json", library % "8"
+    )
+    app = (
+        '{"name": "app", "private": true, "main": "main.js", "devDependencies": {"electron": "%s"}}'
+    )
+    assert declarations("package.json", app % "30") != declarations("package.json", app % "31")
+
+
 def test_a_poms_test_scoped_dependencies_are_no_declaration() -> None:
     """A dependency of ``test`` scope added, bumped or dropped (jsoup's integration tests'
     Jetty proxy, #2032) declares nothing; the same dependency without a scope, which the
