@@ -30,6 +30,12 @@ _EXAMPLES = frozenset(
 _CI = frozenset({".github", ".circleci", ".gitlab", ".buildkite", ".devcontainer", ".vscode",
                  ".idea", ".azure-pipelines", ".ci", ".husky", ".changeset"})  # fmt: skip
 _FOLDERS = _DOCS | _TESTS | _EXAMPLES
+# A compound folder name whose first word is one of these is that folder too: sttp's
+# ``examples-ce2/`` (its examples for Cats Effect 2), ``docs_api/``.
+_COMPOUND = frozenset(
+    {"doc", "docs", "example", "examples", "sample", "samples", "demo", "demos"}
+)  # fmt: skip
+_WORDS = re.compile(r"[-_.]")
 # File names (lower-case globs) that are the project's own documents wherever they are,
 # unless the name is a source file's: cobra's ``licenses.go`` or a ``security.py`` is code.
 _PROJECT_DOCS = (
@@ -90,7 +96,7 @@ def is_docs_or_tests(path: str) -> bool:
             continue
         if (part == "it" and (i == 0 or parts[i - 1] != "src")) or (part == "man" and i > 0):
             continue
-        if part in _FOLDERS:
+        if part in _FOLDERS or _WORDS.split(part, maxsplit=1)[0] in _COMPOUND:
             return True
         if i > 0 and parts[i - 1] == "src" and _TEST_SOURCE_SET.fullmatch(cased[i]):
             # A Gradle source set named for tests (Android's instrumented ``src/androidTest/``,
@@ -104,12 +110,18 @@ def is_docs_or_tests(path: str) -> bool:
     return _name_is(name, _TEST_FILES)
 
 
+def is_ci(path: str) -> bool:
+    """True for a file in a CI, editor or development-container folder (``.github/``,
+    ``.devcontainer/``): the project's tooling, never its code."""
+    return any(part in _CI for part in path.lower().split("/")[:-1])
+
+
 def is_not_code(path: str) -> bool:
     """True for docs, tests, test data, examples, CI and project files (never a dependency
     manifest or lock file)."""
     parts = path.lower().split("/")
     name = parts[-1]
-    if is_docs_or_tests(path) or any(part in _CI for part in parts[:-1]):
+    if is_docs_or_tests(path) or is_ci(path):
         return True
     if name.endswith(".txt"):
         return not _name_is(name, _TXT_BUILD)

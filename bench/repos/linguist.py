@@ -42,6 +42,8 @@ def is_code(path: str, content: bytes = b"", attrs: Mapping[str, str] | None = N
             return False
     if enry.is_configuration(path) or enry.is_test(path) or kinds.is_docs_or_tests(path):
         return False
+    if kinds.is_ci(path):
+        return False
     if content and enry.is_binary(content):
         return False
     language = enry.get_language(path, content)

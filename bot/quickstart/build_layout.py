@@ -40,6 +40,7 @@ from bot.quickstart.package_manifests import (
 from bot.quickstart.published_packages import published_tops
 from bot.quickstart.root_code import busy_root, root_code
 from bot.quickstart.service_names import is_service_name, kept
+from bot.quickstart.unity_packages import unity_packages
 from bot.quickstart.unowned_code import deleted_code
 from bot.quickstart.version_folders import across_versions
 from data.path_globs import in_globs, matches
@@ -303,6 +304,7 @@ def read_layout(path: Path, files: list[str]) -> Layout:
         layout = Layout(tuple(services), found_by) if services else None
     layout = _with_code_left(path, layout, files, history, gone) if layout else None
     layout = layout or _guessed(path, files, history)
+    layout = _with_unity_packages(path, layout, files, history)
     layout = _with_old_folders(path, layout, files, history)
     # One project kept in folders named for versions is one service (``version_folders``).
     merged = across_versions(
@@ -317,6 +319,29 @@ def read_layout(path: Path, files: list[str]) -> Layout:
         code = [*hand_written_code(path, files), *gone]
         owned = with_the_rest(owned, code, files, history)
     return Layout(tuple(DraftedService(*s) for s in owned), layout.found_by)
+
+
+def _with_unity_packages(
+    path: Path, layout: Layout, files: list[str], history: list[str]
+) -> Layout:
+    """``layout`` and, after its services, each Unity package (``unity_packages``) holding
+    hand-written code none of them holds: the package a Unity project installs."""
+    packages = unity_packages(path, files)
+    if not packages:
+        return layout
+    code = hand_written_code(path, files)
+    taken = {s.key for s in layout.services}
+    more: list[DraftedService] = []
+    for folder, name in packages:
+        inside = [f for f in code if f.startswith(f"{folder}/")]
+        if all(_in_a_service(f, layout.services) for f in inside):
+            continue
+        key = _key(name) if _key(name) not in taken else f"{_key(name)}-unity"
+        taken.add(key)
+        more.append(_service(key, (f"{folder}/**",), (), files, history))
+    if not more:
+        return layout
+    return Layout((*layout.services, *more), f"{layout.found_by}, and the Unity packages")
 
 
 # The share of a clone's code its build's modules may leave out before the folders holding

@@ -357,6 +357,17 @@ def test_perls_t_and_xt_folders_are_tests() -> None:
     assert not kinds.is_docs_or_tests("src/t.go")
 
 
+def test_compound_example_folders_and_dev_containers_are_no_code() -> None:
+    """A folder named for examples with a suffix (sttp's ``examples-ce2/``) holds examples, and a
+    development container's files (``.devcontainer/Dockerfile.app``) are tooling: neither is
+    code to the judge; a module merely beginning so (``exampleapp/``) is."""
+    assert kinds.is_docs_or_tests("examples-ce2/src/main/scala/sttp/client4/examples/Ws.scala")
+    assert kinds.is_docs_or_tests("docs_api/build.py")
+    assert not kinds.is_docs_or_tests("exampleapp/src/main.rs")
+    assert not linguist.is_code(".devcontainer/sandcat/scripts/app-init.sh", b"echo hi\n")
+    assert linguist.is_code("scripts/app-init.sh", b"echo hi\n")
+
+
 def test_a_source_file_named_like_a_project_document_is_code() -> None:
     """``licenses.go``, ``history.js`` or a Puppet module's ``security.pp`` and its template are
     code, while ``LICENSE`` and ``History.md`` are not."""

@@ -1,0 +1,36 @@
+"""The Unity packages a clone holds, read at HEAD: each a service of its own folder.
+
+A Unity package is a folder whose ``package.json`` names the Unity version it needs
+(``"unity": "2018.4"``, a field of the Unity Package Manager's manifest that npm's has not,
+https://docs.unity3d.com/Manual/upm-manifestPkg.html): what a Unity project installs, its
+``Runtime/`` and ``Editor/`` code, whatever else the clone builds beside it (Cysharp/UniTask's
+``src/UniTask/Assets/Plugins/UniTask/``, beside a .NET solution that compiles part of it for
+.NET and names none of its folders).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.quickstart.build_files import json_object, show
+
+__all__ = ["unity_packages"]
+
+
+def unity_packages(path: Path, files: list[str]) -> list[tuple[str, str]]:
+    """The folder and name (its last dotted part: ``com.cysharp.unitask`` is ``unitask``) of
+    each Unity package the clone at ``path`` tracks below its root, outermost first."""
+    found: list[tuple[str, str]] = []
+    for manifest in sorted(files, key=lambda f: (f.count("/"), f)):
+        folder, _, name = manifest.rpartition("/")
+        if name != "package.json" or not folder or "node_modules/" in manifest:
+            continue
+        if any(folder.startswith(f"{outer}/") for outer, _ in found):
+            continue
+        data = json_object(show(path, manifest))
+        if data is None or not isinstance(data.get("unity"), str):
+            continue
+        package = data.get("name")
+        named = package.rsplit(".", 1)[-1] if isinstance(package, str) and package else ""
+        found.append((folder, named or folder.rpartition("/")[2]))
+    return found
