@@ -59,8 +59,12 @@ _FILES = (
 _TEST_FILES = (
     "*_test.go", "test_*.py", "*_test.py", "*.test.js", "*.test.ts", "*.test.jsx",
     "*.test.tsx", "*.test.mjs", "*.spec.js", "*.spec.ts", "*.spec.jsx", "*.spec.tsx",
-    "*_spec.rb", "*_test.rb", "*test.java", "*tests.java", "*test.kt", "*tests.kt",
-    "*tests.cs", "*test.cs", "*test.php", "*_test.rs", "*_test.cc", "*_test.cpp",
+    "*_spec.rb", "*_test.rb", "*_test.rs", "*_test.cc", "*_test.cpp",
+)  # fmt: skip
+# Test classes by their capital T, matched in the name's own case: ``FooTest.java`` is a test,
+# ``Latest.java`` and UniTask's ``CombineLatest.cs`` are not.
+_TEST_CLASSES = (
+    "*Test.java", "*Tests.java", "*Test.kt", "*Tests.kt", "*Tests.cs", "*Test.cs", "*Test.php",
 )  # fmt: skip
 # Text files that are build inputs, not prose.
 _TXT_BUILD = ("cmakelists.txt", "requirements*.txt", "constraints*.txt")
@@ -107,7 +111,7 @@ def is_docs_or_tests(path: str) -> bool:
             # Below a JVM source set's root (src/main/java/) the folders are a package's name
             # (com/example/demo, com/google/samples/apps), not what the file is.
             break
-    return _name_is(name, _TEST_FILES)
+    return _name_is(name, _TEST_FILES) or _name_is(cased[-1], _TEST_CLASSES)
 
 
 def is_ci(path: str) -> bool:
@@ -127,7 +131,7 @@ def is_not_code(path: str) -> bool:
         return not _name_is(name, _TXT_BUILD)
     if _name_is(name, _PROJECT_DOCS) and not _is_source_name(name) and not _is_template(name):
         return True
-    return _name_is(name, _FILES) or _name_is(name, _TEST_FILES)
+    return _name_is(name, _FILES)
 
 
 # Templates and configuration a module renders or ships: a Puppet module's ``security.pp`` and

@@ -368,6 +368,15 @@ def test_compound_example_folders_and_dev_containers_are_no_code() -> None:
     assert linguist.is_code("scripts/app-init.sh", b"echo hi\n")
 
 
+def test_a_test_class_needs_its_capital_t() -> None:
+    """``FooTest.java`` and ``RouterTests.cs`` are tests; ``CombineLatest.cs`` (UniTask's Rx
+    operator) and ``Latest.java`` are code."""
+    assert kinds.is_docs_or_tests("src/main/java/org/acme/FooTest.java")
+    assert kinds.is_docs_or_tests("src/Lib/RouterTests.cs")
+    assert not kinds.is_docs_or_tests("src/UniTask/Runtime/Linq/CombineLatest.cs")
+    assert not kinds.is_docs_or_tests("src/main/java/org/acme/Latest.java")
+
+
 def test_a_source_file_named_like_a_project_document_is_code() -> None:
     """``licenses.go``, ``history.js`` or a Puppet module's ``security.pp`` and its template are
     code, while ``LICENSE`` and ``History.md`` are not."""
