@@ -188,6 +188,32 @@ def test_a_release_s_own_version_bump_is_no_declaration() -> None:
     assert declarations("pom.xml", "<project") is None
 
 
+def _pyproject_lines(
+    engine: Engine, repo: GitRepo, name: str
+) -> dict[str, tuple[int | None, int | None]]:
+    """Sync ``repo`` as ``acme/<name>`` (one service of ``src/<name>/``) and return each
+    change's stored lines of code in its pyproject.toml, by title."""
+    org = parse_org_config(
+        f"""
+[[repositories]]
+name = "acme/{name}"
+path = "{repo.path}"
+[[services]]
+key = "{name}"
+repository = "acme/{name}"
+paths = ["src/{name}/**"]
+"""
+    )
+    sync_clone(engine, org)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Change.title, ChangeFile.code_added, ChangeFile.code_deleted)
+            .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
+            .where(ChangeFile.path == "pyproject.toml")
+        ).all()
+    return {title: (added, deleted) for title, added, deleted in rows}
+
+
 def test_clone_stores_tool_only_edits_as_no_dependency_change(
     engine: Engine, tmp_path: Path
 ) -> None:
@@ -204,26 +230,7 @@ def test_clone_stores_tool_only_edits_as_no_dependency_change(
         "Depend on rich",
         T0 + timedelta(days=2),
     )
-    org = parse_org_config(
-        f"""
-[[repositories]]
-name = "acme/shop"
-path = "{repo.path}"
-[[services]]
-key = "shop"
-repository = "acme/shop"
-paths = ["src/shop/**"]
-"""
-    )
-    sync_clone(engine, org)
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Change.title, ChangeFile.code_added, ChangeFile.code_deleted)
-            .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
-            .where(ChangeFile.path == "pyproject.toml")
-        ).all()
-    stored = {title: (added, deleted) for title, added, deleted in rows}
-    assert stored == {
+    assert _pyproject_lines(engine, repo, "shop") == {
         "Start the shop": (None, None),
         "Widen ruff's lines": (0, 0),
         "Depend on rich": (None, None),
@@ -241,26 +248,7 @@ def test_a_manifest_added_or_deleted_with_tool_tables_alone_is_no_dependency_cha
     repo.commit({"pyproject.toml": black}, "Set up black", T0 + timedelta(days=1))
     repo.commit({"pyproject.toml": None}, "Drop black", T0 + timedelta(days=2))
     repo.commit({"pyproject.toml": PYPROJECT}, "Package the tool", T0 + timedelta(days=3))
-    org = parse_org_config(
-        f"""
-[[repositories]]
-name = "acme/tool"
-path = "{repo.path}"
-[[services]]
-key = "tool"
-repository = "acme/tool"
-paths = ["src/tool/**"]
-"""
-    )
-    sync_clone(engine, org)
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Change.title, ChangeFile.code_added, ChangeFile.code_deleted)
-            .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
-            .where(ChangeFile.path == "pyproject.toml")
-        ).all()
-    stored = {title: (added, deleted) for title, added, deleted in rows}
-    assert stored == {
+    assert _pyproject_lines(engine, repo, "tool") == {
         "Set up black": (0, 0),
         "Drop black": (0, 0),
         "Package the tool": (None, None),
