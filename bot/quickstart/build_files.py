@@ -25,7 +25,7 @@ from bot.quickstart.service_names import NEVER_IN_SERVICE, kept
 from data.path_globs import glob_to_regex, in_globs
 from scoring.paths import path_kinds
 
-__all__ = ["Declared", "Modules", "json_object", "jvm_js_go_python", "show"]
+__all__ = ["Declared", "Modules", "json_object", "jvm_js_go_python", "show", "workspace_globs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +179,7 @@ def _pnpm_globs(text: str) -> list[str]:
     return [g for g in packages if isinstance(g, str)] if isinstance(packages, list) else []
 
 
-def _workspace_globs(path: Path) -> list[str]:
+def workspace_globs(path: Path) -> list[str]:
     """npm/yarn ``workspaces`` of package.json and pnpm's workspace packages."""
     globs: list[str] = []
     if (text := show(path, "package.json")) is not None:
@@ -353,7 +353,7 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         kind = "Maven" if single == "pom.xml" else "Gradle"
         name = (_artifact_id(path) if single == "pom.xml" else None) or path.name
         return [Declared("src/main", name)], f"one {kind} module ({single})"
-    if (globs := _workspace_globs(path)) and (
+    if (globs := workspace_globs(path)) and (
         found := _packages(path, _workspace_members(files, globs))
     ):
         return found, "package.json/pnpm workspaces"

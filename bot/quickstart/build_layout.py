@@ -25,6 +25,7 @@ from pathlib import Path
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
 from bot.quickstart.build_output import is_build_output
 from bot.quickstart.clone_files import history_paths, tracked_sizes
+from bot.quickstart.deleted_members import deleted_members
 from bot.quickstart.folder_exclusions import excluded
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
@@ -412,6 +413,12 @@ def _with_code_left(
         key = service.key if service.key not in taken else f"{service.key}-code"
         taken.add(key)
         more.append(DraftedService(key, service.globs, service.excluded))
+    # A workspace member the year deleted was a member while it stood (``deleted_members``).
+    for folder in deleted_members(path, files, gone):
+        name = _key(folder.rpartition("/")[2])
+        key = name if name not in taken else f"{name}-code"
+        taken.add(key)
+        more.append(_service(key, (f"{folder}/**",), (), files, history))
     extra, parts = _other_builds(layout, files, history, left, taken)
     more += extra
     services = tuple(_with_parts(s, parts.get(s.key, ()), files, history) for s in layout.services)
