@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.quickstart.build_output import output_globs
-from bot.quickstart.service_names import DOCS, is_test_module
+from bot.quickstart.service_names import DOCS, is_aside_name, is_test_module
 from data.path_globs import matches
 from scoring.source_sets import JVM_PACKAGES
 from scoring.test_names import test_file_name
@@ -58,10 +58,12 @@ def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[
         if root is not None:
             packages.update(f[end:].split("/")[:-1])
         for i, part in enumerate(parts):
-            if not is_test_module(part):
+            # A compound name saying docs or examples (lazygit's ``docs-master/``) too.
+            aside = is_aside_name(part)
+            if not is_test_module(part) and not aside:
                 continue
             where = prefix + "/".join(parts[: i + 1])
-            if part.lower() in DOCS and _is_go_package(where, files):
+            if (part.lower() in DOCS or aside) and _is_go_package(where, files):
                 continue
             folders.setdefault(part, set()).add(where)
             break

@@ -16,25 +16,16 @@ benchmarks and websites, which are never a service's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.quickstart.folder_exclusions import excluded
 from bot.quickstart.root_code import SETTINGS_NAME
-from bot.quickstart.service_names import NEVER_IN_SERVICE, is_test_module
+from bot.quickstart.service_names import NEVER_IN_SERVICE, is_aside_name, is_test_module
 from bot.quickstart.version_folders import KeyedGlobs
 from data.path_globs import in_globs
 from scoring.linguist import language_of
 
 __all__ = ["with_the_rest"]
-
-# A compound folder name saying docs, examples or a website (h5py's ``docs_api/``, the Sphinx
-# build of its API reference), as ``is_test_module`` reads one saying tests or benchmarks.
-_ASIDE_WORD = re.compile(
-    r"(?:^|[-_.])(?:docs?|documentation|examples?|samples?|demos?|website|site|www)(?:$|[-_.])",
-    re.IGNORECASE,
-)
-
 
 # ``bench/`` holds benchmarks as ``benches/`` and ``benchmarks/`` do (fmt's, Go's).
 _ASIDE = NEVER_IN_SERVICE | {"bench"}
@@ -47,10 +38,7 @@ def _set_aside(path: str) -> bool:
     folders = path.split("/")[:-1]
     if not folders:
         return SETTINGS_NAME.search(path) is not None or language_of(path) is None
-    return any(
-        f.lower() in _ASIDE or is_test_module(f) or _ASIDE_WORD.search(f) is not None
-        for f in folders
-    )
+    return any(f.lower() in _ASIDE or is_test_module(f) or is_aside_name(f) for f in folders)
 
 
 def with_the_rest(

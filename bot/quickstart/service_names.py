@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DOCS", "NEVER_IN_SERVICE", "is_service_name", "is_test_module", "kept"]
+__all__ = [
+    "DOCS", "NEVER_IN_SERVICE", "is_aside_name", "is_service_name", "is_test_module", "kept"
+]  # fmt: skip
 
 # Folders inside a module that are never part of its service, at any depth: drafted as
 # ``!`` globs.
@@ -55,6 +57,13 @@ _NOT_SERVICE_WORD = re.compile(
     r"|examples?|samples?|demos?|docs?|website|site|www|specs?|specifications?|conf|config"
     r"|dev|docker|deploy|bom|fuzz\w*|playground|xtask)(?:$|[-_.])|tests?$"
 )
+# A compound folder name saying docs, examples or a website (h5py's ``docs_api/``, the Sphinx
+# build of its API reference; lazygit's ``docs-master/``), as ``is_test_module`` reads one
+# saying tests or benchmarks.
+_ASIDE_WORD = re.compile(
+    r"(?:^|[-_.])(?:docs?|documentation|examples?|samples?|demos?|website|site|www)(?:$|[-_.])",
+    re.IGNORECASE,
+)
 # A folder nested in a module whose compound name says it holds tests (retrofit's
 # ``android-test``, ``integration-tests``, ``test-support``, ``testsuite``): the plain
 # ``test``/``tests`` are in NEVER_IN_SERVICE. Narrower than the module rule, because a nested
@@ -85,6 +94,12 @@ def is_service_name(folder: str) -> bool:
 def kept(folder: str) -> bool:
     """True when no folder on the path ``folder`` says it is no service."""
     return all(is_service_name(part) for part in folder.split("/"))
+
+
+def is_aside_name(name: str) -> bool:
+    """True for a folder whose name, whole or a word of it, says docs, examples or a website
+    (``docs_api``, ``docs-master``, ``examples-ce2``)."""
+    return _ASIDE_WORD.search(name) is not None
 
 
 def is_test_module(name: str) -> bool:

@@ -9,7 +9,8 @@ what it publishes though ``private``) are not installed for its users, nor a cra
 ``[dev-dependencies]`` ever compiled into what it ships (nor the packages a ``Cargo.lock``
 gains for such an entry added beside it, nor its crates' own versions a release bumps in it),
 nor a PHP package's ``require-dev``,
-nor a pyproject's dependency groups; a Cargo workspace's members are its crates, which join
+nor a pyproject's dependency groups or its description of the project (classifiers, authors,
+URLs: what the index shows); a Cargo workspace's members are its crates, which join
 with their own files; a package's own version (a
 release's bump in ``package.json``, ``Cargo.toml`` or ``pyproject.toml``) installs nothing
 new; a Maven ``pom.xml`` describes
@@ -57,6 +58,16 @@ _NPM_TOOLING = frozenset(
 )  # fmt: skip
 
 
+# PEP 621's description of a project (and Poetry's of its package): what the index shows, not
+# what an install resolves (typer's "Python :: 3.12" classifier added beside its CI matrix).
+# ``dependencies``, ``optional-dependencies``, ``requires-python``, entry points and the name
+# stay.
+_PYPROJECT_METADATA = (
+    "description", "readme", "authors", "maintainers", "keywords", "classifiers", "urls",
+    "license", "license-files", "homepage", "repository", "documentation",
+)  # fmt: skip
+
+
 def _pyproject(text: str) -> object:
     document = tomllib.loads(text)
     # PEP 735's dependency groups are a checkout's development tools (tests, linters, docs, a
@@ -70,9 +81,13 @@ def _pyproject(text: str) -> object:
             poetry.pop("version", None)
             # Poetry's development packages, as the dependency groups above.
             poetry.pop("dev-dependencies", None)
+            for key in _PYPROJECT_METADATA:
+                poetry.pop(key, None)
     project = document.get("project")
     if isinstance(project, dict):
         project.pop("version", None)
+        for key in _PYPROJECT_METADATA:
+            project.pop(key, None)
     return document
 
 

@@ -50,6 +50,27 @@ def test_tool_tables_are_not_declarations() -> None:
     )
 
 
+def test_a_pyprojects_description_of_the_project_is_no_declaration() -> None:
+    """A ``[project]``'s (or Poetry's) classifiers, authors, description and URLs describe it
+    on the index (typer's "Python :: 3.12" classifier); its dependencies and the Python it
+    needs are declarations."""
+    project = (
+        '[project]\nname = "typer"\nrequires-python = ">=3.7"\n'
+        'classifiers = ["Programming Language :: Python :: 3.11"]\n'
+        'dependencies = ["click >= 8.0.0"]\n'
+    )
+    classified = project.replace('3.11"]', '3.11", "Programming Language :: Python :: 3.12"]')
+    described = project + 'description = "Build CLIs"\n[project.urls]\nHome = "https://x"\n'
+    for edited in (classified, described):
+        assert declarations("pyproject.toml", project) == declarations("pyproject.toml", edited)
+    for edited in (project.replace(">=3.7", ">=3.8"), project.replace("8.0.0", "8.1.0")):
+        assert declarations("pyproject.toml", project) != declarations("pyproject.toml", edited)
+    poetry = '[tool.poetry]\nname = "a"\nauthors = ["A"]\n'
+    assert declarations("pyproject.toml", poetry) == declarations(
+        "pyproject.toml", poetry.replace('["A"]', '["A", "B"]')
+    )
+
+
 def test_a_crates_dev_dependencies_are_no_declaration() -> None:
     """A Cargo.toml's ``[dev-dependencies]``, for every target too, build only the crate's
     tests, examples and benchmarks (tokio's ``tracing-mock`` for its tracing tests): no
