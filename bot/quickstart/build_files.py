@@ -311,19 +311,32 @@ def _python_packages(files: list[str]) -> list[str]:
     return []
 
 
+def _pyproject_name(path: Path, files: list[str]) -> str | None:
+    """The name a root ``pyproject.toml`` gives its project (``[project]`` or Poetry's)."""
+    if "pyproject.toml" not in files:
+        return None
+    try:
+        document = tomllib.loads(show(path, "pyproject.toml") or "")
+    except tomllib.TOMLDecodeError:
+        return None
+    tables = (document.get("project"), document.get("tool", {}).get("poetry"))
+    names = [t.get("name") for t in tables if isinstance(t, dict)]
+    return next((n for n in names if isinstance(n, str) and n), None)
+
+
+def _python_module(path: Path, files: list[str]) -> Declared | None:
+    """A project of one module at the root that a root ``pyproject.toml`` names, and no package
+    (emsdk's ``emsdk.py``, setuptools' ``py-modules``): its code is the clone's."""
+    name = _pyproject_name(path, files)
+    module = re.sub(r"[-_.]+", "_", name).lower() + ".py" if name else None
+    return Declared("", name) if module is not None and module in files else None
+
+
 def _namespace_package(path: Path, files: list[str]) -> list[str]:
     """The package a root ``pyproject.toml`` names (``[project]`` or Poetry's ``name``) where it
     holds Python modules with no ``__init__.py``, right under ``src/`` or the root: a namespace
     package (PEP 420), as poetry's ``src/poetry/`` is beside poetry-core's ``poetry.core``."""
-    if "pyproject.toml" not in files:
-        return []
-    try:
-        document = tomllib.loads(show(path, "pyproject.toml") or "")
-    except tomllib.TOMLDecodeError:
-        return []
-    tables = (document.get("project"), document.get("tool", {}).get("poetry"))
-    names = [t.get("name") for t in tables if isinstance(t, dict)]
-    name = next((n for n in names if isinstance(n, str) and n), None)
+    name = _pyproject_name(path, files)
     if name is None:
         return []
     folder = re.sub(r"[-_.]+", "_", name).lower()
@@ -373,6 +386,8 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         if "manage.py" in tracked and (project := _with_django_root(path, found)):
             return project, "Python packages of a Django project (manage.py)"
         return found, "Python packages"
+    if (module := _python_module(path, files)) is not None:
+        return [module], "the Python module (pyproject.toml)"
     return None
 
 

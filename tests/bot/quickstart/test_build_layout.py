@@ -1811,6 +1811,25 @@ def test_a_lone_service_holds_the_code_the_year_deleted(tmp_path: Path) -> None:
     assert plan.paths("mingpt") == ("mingpt/**", "setup.py", "scripts/**")
 
 
+def test_a_root_module_the_pyproject_names_is_the_clone(tmp_path: Path) -> None:
+    """emsdk's shape: a pyproject naming ``emsdk`` and no package, its code ``emsdk.py`` at the
+    root beside ``scripts/`` and ``docker/``: one service of the clone read from the build, its
+    tests in none."""
+    plan, owner = _plan(
+        tmp_path / "emsdk",
+        {
+            "pyproject.toml": "[project]\nname = 'emsdk'\nrequires-python = '>=3.10'\n",
+            "emsdk.py": "def main():\n    pass\n",
+            "scripts/update_node.py": "import emsdk\n",
+            "docker/Dockerfile": "FROM ubuntu:24.04\n",
+            "test/test.py": "def test_install():\n    assert True\n",
+        },
+    )
+    assert plan.found_by == "the Python module (pyproject.toml)"
+    assert owner["emsdk.py"] == owner["scripts/update_node.py"] == "emsdk"
+    assert owner["test/test.py"] == "-"
+
+
 def test_a_namespace_package_the_pyproject_names_is_the_service(tmp_path: Path) -> None:
     """poetry's ``src/poetry/`` has no ``__init__.py`` (poetry-core ships ``poetry.core`` into
     the same namespace): the package its pyproject names is read from the build, not guessed
