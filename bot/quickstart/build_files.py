@@ -324,12 +324,16 @@ def _pyproject_name(path: Path, files: list[str]) -> str | None:
     return next((n for n in names if isinstance(n, str) and n), None)
 
 
+def _import_name(name: str) -> str:
+    """A project's name as Python imports it (``gyp-next`` is ``gyp_next``)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
 def _python_module(path: Path, files: list[str]) -> Declared | None:
     """A project of one module at the root that a root ``pyproject.toml`` names, and no package
     (emsdk's ``emsdk.py``, setuptools' ``py-modules``): its code is the clone's."""
     name = _pyproject_name(path, files)
-    module = re.sub(r"[-_.]+", "_", name).lower() + ".py" if name else None
-    return Declared("", name) if module is not None and module in files else None
+    return Declared("", name) if name and f"{_import_name(name)}.py" in files else None
 
 
 def _namespace_package(path: Path, files: list[str]) -> list[str]:
@@ -339,7 +343,7 @@ def _namespace_package(path: Path, files: list[str]) -> list[str]:
     name = _pyproject_name(path, files)
     if name is None:
         return []
-    folder = re.sub(r"[-_.]+", "_", name).lower()
+    folder = _import_name(name)
     for prefix in ("src/", ""):
         inside = f"{prefix}{folder}/"
         if any(f.startswith(inside) and f.endswith(".py") for f in files):

@@ -20,11 +20,12 @@ __all__ = ["unity_packages"]
 def unity_packages(path: Path, files: list[str]) -> list[tuple[str, str]]:
     """The folder and name (its last dotted part: ``com.cysharp.unitask`` is ``unitask``) of
     each Unity package the clone at ``path`` tracks below its root, outermost first."""
+    manifests = [
+        f for f in files if f.endswith("/package.json") and "node_modules/" not in f
+    ]  # fmt: skip
     found: list[tuple[str, str]] = []
-    for manifest in sorted(files, key=lambda f: (f.count("/"), f)):
-        folder, _, name = manifest.rpartition("/")
-        if name != "package.json" or not folder or "node_modules/" in manifest:
-            continue
+    for manifest in sorted(manifests, key=lambda f: (f.count("/"), f)):
+        folder = manifest.rpartition("/")[0]
         if any(folder.startswith(f"{outer}/") for outer, _ in found):
             continue
         data = json_object(show(path, manifest))
