@@ -105,11 +105,10 @@ def wsgi_application(
     if app is not None:
         if not signing_secret:
             raise ConfigError("SLACK_SIGNING_SECRET is not set; HTTP mode needs it")
-        from slack_bolt.adapter.wsgi import SlackRequestHandler
-
+        from bot.slack.form_requests import FormRequestHandler
         from bot.slack.signed import signed_only
 
-        slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
+        slack = signed_only(FormRequestHandler(app, path=EVENTS_PATH), signing_secret)
     routes = _routes(deploys=deploys, coverage=coverage, mcp=mcp, checks=checks or {})
     if slack is not None:
         routes[EVENTS_PATH] = slack
