@@ -152,7 +152,16 @@ __all__ = [
 # 36: a pyproject's description of the project (PEP 621's and Poetry's classifiers, authors,
 # description, readme, URLs, licence) is no dependency change, as a pom.xml's or a
 # composer.json's is not (tiangolo/typer's "Python :: 3.12" classifier was high).
-SCORER_VERSION = "36"
+# 37: a collection's projects not named for examples count with its examples where most of the
+# top folders that are projects of their own are named so (``scoring.example_collections``:
+# microsoft/vscode-extension-samples' ``chat-tutorial/`` and ``wasm-component-model/`` beside
+# ``*-sample/`` kept the collection from being one, its samples' code no code and in no
+# service); any lock file by its extension (Nebula's ``dependencies.lock``, ``*.lockfile``,
+# Terraform's ``.terraform.lock.hcl``) is written by its tool, no code and no size, as
+# ``yarn.lock`` is (Netflix/zuul's netty bumps were sized by 476 lines of ``dependencies.lock``);
+# Gitpod's workspace (``.gitpod.yml``, ``.gitpod.Dockerfile``) is no code and ships nothing, as a
+# dev container is not and does not (ohmyzsh's Gitpod set-up was high).
+SCORER_VERSION = "37"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,12 @@ change: whether a folder of examples is the product depends on what else is ther
 each file by its size: a library whose core is a few large files (raysan5/raylib: 67 files of
 code, 3.2 MB, beside 462 examples, 5.9 MB) keeps its examples aside, though they are most of
 its files.
+
+A collection's projects are not all named for examples (microsoft/vscode-extension-samples:
+``helloworld-sample/`` beside ``chat-tutorial/`` and ``wasm-component-model/``, each an
+extension with its own ``package.json``). Where most of the top folders that are projects of
+their own (a dependency manifest in the folder itself) are named for examples, their unnamed
+siblings are read as the same kind of thing when the share is weighed.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from scoring.aside_folders import in_examples
+from scoring.manifests import manifest_name
 from scoring.paths import path_kinds, undocumented_kinds
 
 __all__ = ["COLLECTION_SHARE", "MIN_EXAMPLE_FILES", "example_code", "is_collection"]
@@ -53,12 +60,30 @@ def is_collection(sizes: Mapping[str, int]) -> bool:
     examples = [p for p in sizes if in_examples(p) and example_code(p)]
     if len(examples) < MIN_EXAMPLE_FILES:
         return False
+    siblings = _sibling_projects(sizes)
     # The code beside them may be at most this much.
     most = sum(sizes[p] for p in examples) * (1 - COLLECTION_SHARE) / COLLECTION_SHARE
     code = 0
     for path, size in sizes.items():
         if path_kinds(path).code:
+            top, slash, _ = path.partition("/")
+            if slash and top in siblings:
+                most += size * (1 - COLLECTION_SHARE) / COLLECTION_SHARE
+                continue
             code += size
             if code > most:
                 return False
     return True
+
+
+def _sibling_projects(sizes: Mapping[str, int]) -> frozenset[str]:
+    """The top folders that are projects of their own (a dependency manifest in the folder
+    itself) not named for examples, where more such projects are named for examples than not:
+    a collection's samples whose names do not say so. Empty otherwise."""
+    named: set[str] = set()
+    unnamed: set[str] = set()
+    for path in sizes:
+        top, slash, name = path.partition("/")
+        if slash and "/" not in name and manifest_name("/" + path.lower()):
+            (named if in_examples(path) else unnamed).add(top)
+    return frozenset(unnamed) if len(named) > len(unnamed) else frozenset()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["dev_requirements", "named_manifest"]
+__all__ = ["dev_requirements", "manifest_name", "named_manifest"]
 
 # Data and examples nobody deploys: the only places a dependency manifest is ignored.
 _FIXTURE = re.compile(
@@ -62,6 +62,11 @@ def dev_requirements(slashed: str) -> bool:
         _WORD_SPLIT.split(folder.rpartition("/")[2]) if in_folder else []
     )
     return not _DEV_PURPOSES.isdisjoint(words) or stem in _DEV_PURPOSES
+
+
+def manifest_name(slashed: str) -> bool:
+    """Whether a path's name is a dependency manifest's or lock file's, wherever it lies."""
+    return _MANIFEST.search(slashed) is not None
 
 
 def named_manifest(slashed: str) -> bool:

@@ -86,9 +86,11 @@ __all__ = [
 # top-level ``changelog/`` holds release notes (an ``internal/changelog/`` package is code).
 _NOT_CODE = re.compile(
     r"^/changelogs?/|/(?:(test-data|__snapshots__|documentation|newsfragments|changelog\.d|\.changeset"
-    r"|\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.vscode|\.idea|\.husky"
-    r"|\.storybook"
+    r"|\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.gitpod|\.vscode|\.idea"
+    r"|\.husky|\.storybook"
     r"|\.ci|\.azure-pipelines|src/site|src/changes)/"
+    # Gitpod's workspace, as a dev container's (``.gitpod.yml``, ``.gitpod.Dockerfile``).
+    r"|\.gitpod\.[^/]+$"
     # A README whatever its extension, as Linguist reads it: PostgREST's literate Haskell
     # ``README.lhs`` is its getting-started text (a module is never named README).
     r"|readme\.[^/]+$"
@@ -217,6 +219,10 @@ _HANDLESS = re.compile(
     r"|pubspec\.lock|mix\.lock|flake\.lock|packages\.lock\.json|package\.resolved"
     # Yarn Plug'n'Play's loader, written by ``yarn install`` beside its lock file.
     r"|\.pnp\.c?js|\.pnp\.loader\.mjs)$"
+    # Any other lock file by its extension: Nebula's ``dependencies.lock``, Gradle's
+    # ``*.lockfile``, Conan's and Paket's, Terraform's ``.terraform.lock.hcl`` (netflix/zuul's
+    # netty bumps sized by 476 lines of ``dependencies.lock``).
+    r"|[^/]\.(?:lock|lockfile)$|[^/]\.lock\.(?:json|hcl|ya?ml|toml)$"
     # Minified (*.min.js, *.min.css, …), compiled and packed output, source maps.
     r"|\.min\.[^/]+$|\.(?:js\.map|css\.map|pb\.go|g\.dart|phar|designer\.cs|g\.cs|g\.i\.cs)$"
     r"|_pb2(?:_grpc)?\.pyi?$|\.generated\.[^/]+$"
@@ -244,8 +250,8 @@ _TEST_DATA_DIR = re.compile(
 # leaves them out; they are hand-written all the same (their lines are someone's work), and
 # riskbrief keeps them as configuration, not as generated files.
 _HAND_KEPT = re.compile(
-    r"/(?:\.github|\.gitlab|\.circleci|\.buildkite|\.vscode|\.idea|\.devcontainer|\.husky"
-    r"|\.storybook|\.azure-pipelines|\.ci)/|/\.[^/]+$|/(?:jenkinsfile|vagrantfile)$"
+    r"/(?:\.github|\.gitlab|\.circleci|\.buildkite|\.vscode|\.idea|\.devcontainer|\.gitpod"
+    r"|\.husky|\.storybook|\.azure-pipelines|\.ci)/|/\.[^/]+$|/(?:jenkinsfile|vagrantfile)$"
 )
 # CI's own folders: what a manifest there installs runs CI, not the product.
 _CI_FOLDER = re.compile(r"/(?:\.github|\.gitlab|\.circleci|\.buildkite|\.azure-pipelines|\.ci)/")

@@ -158,8 +158,8 @@ def _is_source_name(name: str) -> bool:
 _HASH = ("#",)
 _SLASH = ("//",)
 _HASH_LANGS = (
-    ".py", ".pyi", ".rb", ".sh", ".bash", ".pl", ".r", ".yml", ".yaml", ".toml", ".cmake",
-    ".ps1", ".tcl",
+    ".py", ".pyi", ".rb", ".sh", ".bash", ".zsh", ".fish", ".ksh", ".pl", ".r", ".yml", ".yaml",
+    ".toml", ".cmake", ".ps1", ".tcl",
 )  # fmt: skip
 _SLASH_LANGS = (
     ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".inl", ".java", ".kt", ".kts",
@@ -167,8 +167,8 @@ _SLASH_LANGS = (
     ".swift", ".scala", ".groovy", ".gradle", ".dart", ".m", ".mm", ".proto", ".fs", ".vue",
 )  # fmt: skip
 _SOURCE_EXTENSIONS = frozenset(
-    (*_SLASH_LANGS, ".py", ".pyi", ".rb", ".sh", ".bash", ".pl", ".r", ".php", ".lua", ".hs",
-     ".clj", ".el", ".ex", ".exs", ".erl", ".ps1", ".tcl")
+    (*_SLASH_LANGS, ".py", ".pyi", ".rb", ".sh", ".bash", ".zsh", ".fish", ".ksh", ".pl", ".r",
+     ".php", ".lua", ".hs", ".clj", ".el", ".ex", ".exs", ".erl", ".ps1", ".tcl")
 ) - {".gradle", ".proto"}  # fmt: skip
 # PHP 8's attributes begin with ``#[``, its line comments with any other ``#``.
 _PHP: tuple[tuple[str, ...], bool] = (("//", "#"), True)

@@ -378,11 +378,13 @@ def test_a_test_class_needs_its_capital_t() -> None:
 
 
 def test_a_source_file_named_like_a_project_document_is_code() -> None:
-    """``licenses.go``, ``history.js`` or a Puppet module's ``security.pp`` and its template are
-    code, while ``LICENSE`` and ``History.md`` are not."""
+    """``licenses.go``, ``history.js``, a Zsh framework's ``lib/history.zsh`` or a Puppet module's
+    ``security.pp`` and its template are code, while ``LICENSE`` and ``History.md`` are not."""
     for path in (
         "cobra/cmd/licenses.go",
         "lib/history.js",
+        "lib/history.zsh",
+        "plugins/history-substring-search/history-substring-search.zsh",
         "auth/security.py",
         "manifests/mod/security.pp",
         "templates/mod/security_crs.conf.erb",

@@ -63,3 +63,36 @@ def test_code_outside_examples_and_jvm_package_names_are_no_example_code() -> No
     """Code already read as code, and a JVM package named ``example``, are no example's code."""
     assert not example_code("src/main/java/com/example/demo/App.java")
     assert not example_code("lib/forms.py")
+
+
+def _extension(folder: str, size: int = 3_000) -> dict[str, int]:
+    """A VS Code extension's project in ``folder``: its manifest and two source files."""
+    return {
+        f"{folder}/package.json": 500,
+        f"{folder}/src/extension.ts": size,
+        f"{folder}/src/provider.ts": size,
+    }
+
+
+def test_sibling_projects_not_named_for_examples_join_a_collection() -> None:
+    """Extensions side by side, most named ``*-sample`` and some not (``chat-tutorial/``,
+    ``wasm-component-model/``), make a collection though the unnamed ones hold over a fifth of
+    the code; without their manifests they are code beside the samples, and no collection."""
+    named = [f"{n}-sample" for n in ("hello", "tree-view", "webview", "lsp", "theme", "vim")]
+    samples = [_extension(f"{n}-{k}") for n in named for k in ("a", "b")]
+    unnamed = [_extension(n, 6_000) for n in ("chat-tutorial", "wasm-component-model", "paste")]
+    tree = {p: s for project in [*samples, *unnamed] for p, s in project.items()}
+    assert is_collection(tree)
+    assert not is_collection(
+        {p: s for p, s in tree.items() if not p.endswith("package.json") or "sample" in p}
+    )
+
+
+def test_a_library_beside_sample_projects_is_no_collection() -> None:
+    """A library whose own code is most of the code stays one, however many of the top
+    folders that are projects are named for examples."""
+    samples = [_extension(f"demo{i}-sample") for i in range(10)]
+    tree = {p: s for project in samples for p, s in project.items()}
+    library = {f"src/module{i}.ts": 20_000 for i in range(5)}
+    assert is_collection(tree)
+    assert not is_collection(tree | library | _extension("tools"))

@@ -740,3 +740,38 @@ def test_a_path_marked_no_documentation_is_read_without_its_folders_asides() -> 
     assert undocumented_kinds("examples/chat/tests/test_app.py").test
     assert not undocumented_kinds("examples/chat/tests/test_app.py").code
     assert not undocumented_kinds("docs/guide.md").code
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "zuul-core/dependencies.lock",
+        "global.lock",
+        "gradle/dependency-locks/compileClasspath.lockfile",
+        "conan.lock",
+        "paket.lock",
+        "infra/.terraform.lock.hcl",
+    ],
+)
+def test_a_lock_file_by_its_extension_is_no_hand_written_size(path: str) -> None:
+    """A lock file no list names (Nebula's ``dependencies.lock``, Terraform's
+    ``.terraform.lock.hcl``) is written by its tool, as ``yarn.lock`` is: no code and no size
+    (Netflix/zuul's netty bumps were sized by hundreds of lines of ``dependencies.lock``)."""
+    kinds = path_kinds(path)
+    assert (kinds.code, kinds.generated) == (False, True)
+
+
+@pytest.mark.parametrize("path", ["src/lock.py", "lib/clock.rb", "app/lockscreen.lock.js"])
+def test_code_named_for_locks_is_code(path: str) -> None:
+    """A module whose name holds the word is code."""
+    assert path_kinds(path).code
+
+
+@pytest.mark.parametrize(
+    "path", [".gitpod.yml", ".gitpod.Dockerfile", ".gitpod/Dockerfile", ".devcontainer/Dockerfile"]
+)
+def test_a_gitpod_workspace_is_no_code_and_ships_nothing(path: str) -> None:
+    """Gitpod's workspace image and settings build a developer's machine, as a dev container's
+    do: no code and nothing that ships (ohmyzsh's Gitpod set-up was high)."""
+    kinds = path_kinds(path)
+    assert (kinds.code, kinds.ships) == (False, False)
