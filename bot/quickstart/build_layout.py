@@ -17,20 +17,25 @@ build's modules in a folder of theirs, the folders another kind of build makes (
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
-from bot.quickstart.build_output import is_build_output
 from bot.quickstart.clone_files import history_paths, tracked_sizes
 from bot.quickstart.deleted_members import deleted_members
+from bot.quickstart.drafted import (
+    DraftedService,
+    Layout,
+    drafted_service,
+    hand_written_code,
+    in_a_service,
+    service_key,
+)
 from bot.quickstart.folder_exclusions import excluded
-from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
 from bot.quickstart.lone_service import with_the_rest
 from bot.quickstart.npm_package import npm_client, npm_package
+from bot.quickstart.old_folders import with_old_folders
 from bot.quickstart.own_manifests import PACKAGE_MANIFEST, with_own_manifests
 from bot.quickstart.package_manifests import (
     build_kinds_by_folder,
@@ -41,12 +46,12 @@ from bot.quickstart.package_manifests import (
 from bot.quickstart.published_packages import published_tops
 from bot.quickstart.root_code import busy_root, root_code
 from bot.quickstart.service_names import is_service_name, kept
-from bot.quickstart.unity_packages import unity_packages
+from bot.quickstart.unity_packages import with_unity_packages
 from bot.quickstart.unowned_code import deleted_code
 from bot.quickstart.version_folders import across_versions
-from data.path_globs import in_globs, matches
+from data.path_globs import matches
 from scoring.aside_folders import in_examples
-from scoring.example_collections import example_code, is_collection
+from scoring.example_collections import is_collection
 from scoring.paths import path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout"]
@@ -59,42 +64,6 @@ _WRAPPERS = frozenset(
 # target (an app, its extensions, a framework), whatever other folders hold code beside it.
 _TARGETS = "Sources"
 FOLDER_GUESS = "top-level code folders"
-
-
-@dataclass(frozen=True, slots=True)
-class DraftedService:
-    """A drafted service: its key, the globs of its code (the first its module's folder) and
-    its ``!`` globs."""
-
-    key: str
-    globs: tuple[str, ...]
-    excluded: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """The services of a clone and what they were read from."""
-
-    services: tuple[DraftedService, ...]
-    found_by: str
-
-
-def _key(name: str) -> str:
-    key = re.sub(r"[^a-z0-9_.-]+", "-", name.lower()).strip("-.")
-    return key if key and key[0].isalnum() else f"s-{key}"
-
-
-def hand_written_code(path: Path, files: list[str]) -> list[str]:
-    """The ``files`` of the clone at ``path`` that are hand-written code
-    (``scoring.paths.path_kinds``), not what a build wrote; in a repository of examples, its
-    examples' code too (``scoring.example_collections``)."""
-    tracked = set(files)
-    collection = is_collection(tracked_sizes(path, files))
-    return [
-        f for f in files
-        if (path_kinds(f).code or (collection and example_code(f)))
-        and not is_build_output(f, tracked)
-    ]  # fmt: skip
 
 
 def _packages_in(folder: str, code: list[str], files: list[str], depth: int = 0) -> list[str]:
@@ -207,9 +176,9 @@ def _from_build(path: Path, modules: list[Declared]) -> list[tuple[str, Declared
             continue
         seen.add(module.folder)
         name = module.name or module.folder.rsplit("/", 1)[-1] or path.name
-        key = _key(name)
+        key = service_key(name)
         if key in keyed:
-            key = _key(module.folder or name)
+            key = service_key(module.folder or name)
         taken, n = key, 2
         while key in keyed:
             key, n = f"{taken}-{n}", n + 1
@@ -240,7 +209,10 @@ def _guessed(
             break
         prefix, folders = f"{prefix}{folders[0]}/", inner
     if not folders:
-        return Layout((_service(_key(path.name), ("**",), (), files, history),), "the whole clone")
+        return Layout(
+            (drafted_service(service_key(path.name), ("**",), (), files, history),),
+            "the whole clone",
+        )
     # A folder of packages, each built on its own (tokenizers' ``bindings/python`` and
     # ``bindings/node``), is opened: each package is a service, named with the folder's name
     # unless that only wraps code (``packages/``).
@@ -254,10 +226,10 @@ def _guessed(
     keys: list[str] = []
     for d, name in opened:
         # A second folder of one name (``packages/core`` beside ``core/``) keeps its path.
-        keys.append(_key(name) if _key(name) not in keys else _key(d))
+        keys.append(service_key(name) if service_key(name) not in keys else service_key(d))
     unique = set(keys)
     root = (root_code(code, sizes) or busy_root(path, code)) if not prefix else ()
-    clone = _key(path.name)
+    clone = service_key(path.name)
     wrapped = [i for i, d in enumerate(folders) if d in _WRAPPERS]
     if wrapped and not root and clone not in unique:
         # A folder named only for wrapping code (``src/``, ``lib/``) says nothing to a reader of
@@ -265,7 +237,7 @@ def _guessed(
         most = max(wrapped, key=lambda i: sum(f.startswith(f"{prefix}{folders[i]}/") for f in code))
         keys[most] = clone
     services = [
-        _service(k, (f"{prefix}{d}/**",), (), files, history)
+        drafted_service(k, (f"{prefix}{d}/**",), (), files, history)
         for k, d in zip(keys, folders, strict=False)
     ]
     if root:
@@ -280,13 +252,6 @@ def _guessed(
     return Layout(tuple(services), FOLDER_GUESS)
 
 
-def _service(
-    key: str, globs: tuple[str, ...], more: tuple[str, ...], files: list[str], history: list[str]
-) -> DraftedService:
-    out = [g for glob in globs for g in excluded(glob, files, history)]
-    return DraftedService(key, globs, tuple(dict.fromkeys([*out, *more])))
-
-
 def read_layout(path: Path, files: list[str]) -> Layout:
     """The services of the clone at ``path`` whose HEAD tracks ``files``."""
     declared = _declared(path, files)
@@ -297,7 +262,7 @@ def read_layout(path: Path, files: list[str]) -> Layout:
     if declared is not None:
         modules, found_by = declared
         services = [
-            _service(
+            drafted_service(
                 key, (f"{m.folder}/**" if m.folder else "**", *m.more), m.excluded, files, history
             )
             for key, m in _from_build(path, modules)
@@ -305,8 +270,8 @@ def read_layout(path: Path, files: list[str]) -> Layout:
         layout = Layout(tuple(services), found_by) if services else None
     layout = _with_code_left(path, layout, files, history, gone) if layout else None
     layout = layout or _guessed(path, files, history)
-    layout = _with_unity_packages(path, layout, files, history)
-    layout = _with_old_folders(path, layout, files, history)
+    layout = with_unity_packages(path, layout, files, history)
+    layout = with_old_folders(path, layout, files, history)
     # One project kept in folders named for versions is one service (``version_folders``).
     merged = across_versions(
         [(s.key, s.globs, s.excluded) for s in layout.services], files, history
@@ -322,48 +287,10 @@ def read_layout(path: Path, files: list[str]) -> Layout:
     return Layout(tuple(DraftedService(*s) for s in owned), layout.found_by)
 
 
-def _with_unity_packages(
-    path: Path, layout: Layout, files: list[str], history: list[str]
-) -> Layout:
-    """``layout`` and, after its services, each Unity package (``unity_packages``) holding
-    hand-written code none of them holds: the package a Unity project installs."""
-    packages = unity_packages(path, files)
-    if not packages:
-        return layout
-    code = hand_written_code(path, files)
-    taken = {s.key for s in layout.services}
-    more: list[DraftedService] = []
-    for folder, name in packages:
-        inside = [f for f in code if f.startswith(f"{folder}/")]
-        if all(_in_a_service(f, layout.services) for f in inside):
-            continue
-        key = _key(name) if _key(name) not in taken else f"{_key(name)}-unity"
-        taken.add(key)
-        more.append(_service(key, (f"{folder}/**",), (), files, history))
-    if not more:
-        return layout
-    return Layout((*layout.services, *more), f"{layout.found_by}, and the Unity packages")
-
-
 # The share of a clone's code its build's modules may leave out before the folders holding
 # the rest are drafted as services too: most of it. Less is a warning (``unowned_code``),
 # since a build's readers leave out build helpers (a CMake project's ``cmake/``) on purpose.
 LEFT_OUT = 0.5
-
-
-def _literal(glob: str) -> str:
-    """What every path a glob matches starts with: its part before the first wildcard."""
-    return re.split(r"[*?\[]", glob, maxsplit=1)[0]
-
-
-def _in_a_service(path: str, services: Sequence[DraftedService]) -> bool:
-    """Whether a drafted service holds ``path``; only services whose globs' literal starts it
-    begins with are matched, so a clone of many files and modules is read in time."""
-    return any(
-        any(path.startswith(_literal(g)) for g in s.globs)
-        and in_globs((*s.globs, *s.excluded), path)
-        for s in services
-    )
 
 
 def _with_code_left(
@@ -374,12 +301,12 @@ def _with_code_left(
     services (a build file naming none of the folders its code sits in)."""
     # Files at the root are no folder's: the build's own files, or a flat project's code.
     code = [f for f in hand_written_code(path, files) if "/" in f and kept(f.rpartition("/")[0])]
-    left = [f for f in code if not _in_a_service(f, layout.services)]
+    left = [f for f in code if not in_a_service(f, layout.services)]
     # The code the last year changed and then deleted, outside the build's modules: an
     # ``infra/`` of Bicep removed in the year is still where that year's deploys changed.
     gone = [
         f for f in deleted
-        if "/" in f and kept(f.rpartition("/")[0]) and not _in_a_service(f, layout.services)
+        if "/" in f and kept(f.rpartition("/")[0]) and not in_a_service(f, layout.services)
     ]  # fmt: skip
     if not left and not gone:
         return layout
@@ -415,10 +342,10 @@ def _with_code_left(
         more.append(DraftedService(key, service.globs, service.excluded))
     # A workspace member the year deleted was a member while it stood (``deleted_members``).
     for folder in deleted_members(path, files, gone):
-        name = _key(folder.rpartition("/")[2])
+        name = service_key(folder.rpartition("/")[2])
         key = name if name not in taken else f"{name}-code"
         taken.add(key)
-        more.append(_service(key, (f"{folder}/**",), (), files, history))
+        more.append(drafted_service(key, (f"{folder}/**",), (), files, history))
     extra, parts = _other_builds(layout, files, history, left, taken)
     more += extra
     services = tuple(_with_parts(s, parts.get(s.key, ()), files, history) for s in layout.services)
@@ -482,9 +409,9 @@ def _other_builds(
             )  # fmt: skip
             parts.setdefault(owner.key, []).append(f"{folder}/**")
             continue
-        key = _key(name) if _key(name) not in taken else _key(folder)
+        key = service_key(name) if service_key(name) not in taken else service_key(folder)
         taken.add(key)
-        more.append(_service(key, (f"{folder}/**",), (), files, history))
+        more.append(drafted_service(key, (f"{folder}/**",), (), files, history))
     return more, parts
 
 
@@ -498,35 +425,3 @@ def _deployment_tops(left: list[str]) -> set[str]:
         kinds = path_kinds(f)
         deploys[top] = deploys.get(top, True) and kinds.infra and kinds.ships
     return {top for top, only in deploys.items() if only}
-
-
-def _also_out(moved: Moved, history: list[str]) -> tuple[str, ...]:
-    """The ``!`` globs of the docs, examples and tests the history shows in an old folder,
-    outside the parts its move already took out (``!flask/testsuite/**``)."""
-    if not moved.glob.endswith("/**"):
-        return ()
-    prefix = moved.glob.removesuffix("**")
-    inside = [p for p in history if p.startswith(prefix)]
-    rest = [p for p in inside if not any(matches(g[1:], p) for g in moved.excluded)]
-    return excluded(moved.glob, [], rest)
-
-
-def _with_old_folders(path: Path, layout: Layout, files: list[str], history: list[str]) -> Layout:
-    """Each service's paths from before a move, with their own ``!`` globs: the parts that
-    went elsewhere, and the docs, examples and tests the history shows in them."""
-    services = [(s.key, (*s.globs, *s.excluded)) for s in layout.services]
-    moved = moved_folders(path, services, files)
-    if not moved:
-        return layout
-    out = []
-    for s in layout.services:
-        olds = moved.get(s.key, ())
-        more = [g for m in olds for g in (*m.excluded, *_also_out(m, history))]
-        out.append(
-            DraftedService(
-                s.key,
-                (*s.globs, *(m.glob for m in olds)),
-                tuple(dict.fromkeys([*s.excluded, *more])),
-            )
-        )
-    return Layout(tuple(out), layout.found_by)

@@ -13,8 +13,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.quickstart.build_files import json_object, show
+from bot.quickstart.drafted import (
+    DraftedService,
+    Layout,
+    drafted_service,
+    hand_written_code,
+    in_a_service,
+    service_key,
+)
 
-__all__ = ["unity_packages"]
+__all__ = ["unity_packages", "with_unity_packages"]
 
 
 def unity_packages(path: Path, files: list[str]) -> list[tuple[str, str]]:
@@ -35,3 +43,24 @@ def unity_packages(path: Path, files: list[str]) -> list[tuple[str, str]]:
         named = package.rsplit(".", 1)[-1] if isinstance(package, str) and package else ""
         found.append((folder, named or folder.rpartition("/")[2]))
     return found
+
+
+def with_unity_packages(path: Path, layout: Layout, files: list[str], history: list[str]) -> Layout:
+    """``layout`` and, after its services, each Unity package (``unity_packages``) holding
+    hand-written code none of them holds: the package a Unity project installs."""
+    packages = unity_packages(path, files)
+    if not packages:
+        return layout
+    code = hand_written_code(path, files)
+    taken = {s.key for s in layout.services}
+    more: list[DraftedService] = []
+    for folder, name in packages:
+        inside = [f for f in code if f.startswith(f"{folder}/")]
+        if all(in_a_service(f, layout.services) for f in inside):
+            continue
+        key = service_key(name) if service_key(name) not in taken else f"{service_key(name)}-unity"
+        taken.add(key)
+        more.append(drafted_service(key, (f"{folder}/**",), (), files, history))
+    if not more:
+        return layout
+    return Layout((*layout.services, *more), f"{layout.found_by}, and the Unity packages")
