@@ -160,7 +160,9 @@ __all__ = [
 # Terraform's ``.terraform.lock.hcl``) is written by its tool, no code and no size, as
 # ``yarn.lock`` is (Netflix/zuul's netty bumps were sized by 476 lines of ``dependencies.lock``);
 # Gitpod's workspace (``.gitpod.yml``, ``.gitpod.Dockerfile``) is no code and ships nothing, as a
-# dev container is not and does not (ohmyzsh's Gitpod set-up was high).
+# dev container is not and does not (ohmyzsh's Gitpod set-up was high); a Gradle dependency of a
+# test configuration (``testImplementation``, ``androidTestImplementation``) is no dependency
+# change, as a Maven one of ``test`` scope is not (Netflix/zuul's move to JUnit 5 was high).
 SCORER_VERSION = "37"
 
 

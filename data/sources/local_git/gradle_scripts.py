@@ -8,6 +8,9 @@ applies a plugin (``ext.junitVersion = '4.12'``, ``compileSdk 34``, ``sourceComp
 ``apply plugin: 'java'``). The rest is the build's configuration: its tasks, publishing,
 Javadoc and release steps (mockito's ``release.gradle`` moved out of ``build.gradle``), which
 change no dependency. The project's own ``version = …`` is a release's bump, as a pom's is.
+A dependency of a test configuration (``testImplementation``, ``testRuntimeOnly``,
+``androidTestImplementation``, ``integrationTestImplementation``, ``testFixturesApi``) is on
+the tests' classpath alone, as a Maven dependency of ``test`` scope is: no declaration.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ _NAMED = re.compile(
     r"(?i)version|compatibility|jvmtarget|jvmtoolchain|languageversion|sdk|ndk|apply\s*\(?\s*plugin"
 )
 _OWN_VERSION = re.compile(r"^version\s*=")
+# A statement naming a test configuration: a configuration name holding "test" in any case,
+# followed by its notation or a parenthesis (``testImplementation(libs.junit)``).
+_TEST_CONFIGURATION = re.compile(r"^[A-Za-z]*[tT]est[A-Za-z]*\s*[('\"\w]")
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -49,7 +55,11 @@ def gradle_script(text: str) -> object:
     language targets or applied plugins, the project's own version left out."""
     code = _COMMENT.sub("", text)
     blocks = tuple(
-        (found.group(1), _lines(_block(code, found.end() - 1))) for found in _BLOCK.finditer(code)
+        (kind, _without_tests(lines) if kind == "dependencies" else lines)
+        for kind, lines in (
+            (found.group(1), _lines(_block(code, found.end() - 1)))
+            for found in _BLOCK.finditer(code)
+        )
     )
     named = tuple(
         line
@@ -57,3 +67,17 @@ def gradle_script(text: str) -> object:
         if _NAMED.search(line) is not None and _OWN_VERSION.match(line) is None
     )
     return blocks, named
+
+
+def _without_tests(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """A dependencies block's lines without the statements of test configurations, the lines
+    a statement continues on (after a trailing comma) included."""
+    kept: list[str] = []
+    in_test = continued = False
+    for line in lines:
+        if not continued:
+            in_test = _TEST_CONFIGURATION.match(line) is not None
+        if not in_test:
+            kept.append(line)
+        continued = line.endswith(",")
+    return tuple(kept)

@@ -58,3 +58,29 @@ def test_a_dependency_a_plugin_a_repository_or_a_version_line_is_a_declaration()
         _BUILD.replace("ext.junitVersion = '5.10.0'", "ext.junitVersion = '5.11.0'"),
     ):
         assert gradle_script(_BUILD) != gradle_script(edited)
+
+
+def test_a_test_configurations_dependency_is_no_declaration() -> None:
+    """A dependency on the tests' classpath alone (``testImplementation``, Android's
+    ``androidTestImplementation``, a statement continued over lines) is no declaration, as a
+    Maven dependency of ``test`` scope is not (Netflix/zuul's move to JUnit 5 was high); the
+    module's own dependencies still are."""
+    build = _BUILD.replace(
+        '    testImplementation "org.junit.jupiter:junit-jupiter:${junitVersion}"',
+        "    testImplementation libraries.junit,\n            libraries.mockito\n"
+        "    androidTestImplementation(libs.espresso)",
+    )
+    edited = (
+        build.replace(
+            "testImplementation libraries.junit,", "testImplementation libraries.jupiterApi,"
+        )
+        .replace("libraries.mockito", "libraries.mockitoJupiter")
+        .replace("espresso", "espresso3")
+    )
+    assert gradle_script(build) == gradle_script(edited)
+    assert gradle_script(build) != gradle_script(
+        build.replace("api 'net.bytebuddy:byte-buddy:1.14.9'", "api 'net.bytebuddy:byte-buddy:2'")
+    )
+    assert gradle_script(build) != gradle_script(
+        build.replace("    testImplementation libraries.junit,", "    implementation libs.netty,")
+    )
