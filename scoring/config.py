@@ -162,7 +162,9 @@ __all__ = [
 # Gitpod's workspace (``.gitpod.yml``, ``.gitpod.Dockerfile``) is no code and ships nothing, as a
 # dev container is not and does not (ohmyzsh's Gitpod set-up was high); a Gradle dependency of a
 # test configuration (``testImplementation``, ``androidTestImplementation``) is no dependency
-# change, as a Maven one of ``test`` scope is not (Netflix/zuul's move to JUnit 5 was high).
+# change, as a Maven one of ``test`` scope is not (Netflix/zuul's move to JUnit 5 was high); a
+# template of a document (``index.md.tmpl``, ``guide.rst.j2``) is no code, as a template of
+# configuration is not (integrations/terraform-provider-github's docs templates were high).
 SCORER_VERSION = "37"
 
 

@@ -49,26 +49,34 @@ def typed_code(path: str) -> bool:
         return "." not in path[path.rfind("/") + 1 :]
     if language in _DOCUMENT_MARKUP:
         return False
-    if language in _TEMPLATE_LANGUAGES and _renders_data(path):
+    if language in _TEMPLATE_LANGUAGES and _renders_no_code(path):
         return False
     return (
         type_of(language) in _CODE_TYPES and not is_configuration(path)
     ) or language in _SCHEMA_LANGUAGES
 
 
-def _renders_data(path: str) -> bool:
-    """Whether template ``path`` renders a configuration or data file, by the name it renders:
-    a Concourse pipeline's ``nokogiri.yml.erb``, Ansible's ``nginx.conf.j2``, a Helm-like
-    ``values.yaml.tpl``. Linguist types the template's language as it does an application's
-    views (``show.html.erb``, which stay code); what such a file renders is configuration,
-    which Linguist types as data."""
+# Markdown's extensions: Linguist gives ``.md`` to GCC's Machine Description too and, without the
+# text, names that first.
+_MARKDOWN = (".md", ".markdown")
+
+
+def _renders_no_code(path: str) -> bool:
+    """Whether template ``path`` renders a configuration, data or prose file, by the name it
+    renders: a Concourse pipeline's ``nokogiri.yml.erb``, Ansible's ``nginx.conf.j2``, a
+    Helm-like ``values.yaml.tpl``, a Terraform provider's docs page ``index.md.tmpl``. Linguist
+    types the template's language as it does an application's views (``show.html.erb``, which
+    stay code); what such a file renders is configuration or documentation, which Linguist
+    types as data or prose."""
     cut = path.rfind(".")
     inner = path[:cut]
     if cut <= path.rfind("/") + 1 or "." not in inner[inner.rfind("/") + 1 :]:
         return False
+    if inner.lower().endswith(_MARKDOWN):
+        return True
     language = language_of(inner)
     return (
         language is not None
-        and type_of(language) is LanguageType.DATA
+        and type_of(language) in (LanguageType.DATA, LanguageType.PROSE)
         and language not in _SCHEMA_LANGUAGES
     )

@@ -31,9 +31,10 @@ _CI = frozenset({".github", ".circleci", ".gitlab", ".buildkite", ".devcontainer
                  ".idea", ".azure-pipelines", ".ci", ".husky", ".changeset"})  # fmt: skip
 _FOLDERS = _DOCS | _TESTS | _EXAMPLES
 # A compound folder name whose first word is one of these is that folder too: sttp's
-# ``examples-ce2/`` (its examples for Cats Effect 2), ``docs_api/``.
+# ``examples-ce2/`` (its examples for Cats Effect 2), ``docs_api/``, scryer-prolog's
+# ``tests-pl/`` (its tests written in Prolog).
 _COMPOUND = frozenset(
-    {"doc", "docs", "example", "examples", "sample", "samples", "demo", "demos"}
+    {"doc", "docs", "example", "examples", "sample", "samples", "demo", "demos", "test", "tests"}
 )  # fmt: skip
 _WORDS = re.compile(r"[-_.]")
 # File names (lower-case globs) that are the project's own documents wherever they are,

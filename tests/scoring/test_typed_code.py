@@ -31,6 +31,16 @@ def test_only_a_template_language_renders_its_inner_name(path: str, code: bool) 
     assert typed_code(path) is code
 
 
+@pytest.mark.parametrize(
+    "path", ["templates/index.md.tmpl", "templates/resources/repository.md.tmpl", "guide.rst.j2"]
+)
+def test_a_template_of_a_document_renders_documentation(path: str) -> None:
+    """A template that renders a Markdown or reStructuredText page (a Terraform provider's
+    ``templates/index.md.tmpl``, which tfplugindocs renders into ``docs/index.md``) is no code,
+    as the page is not (integrations/terraform-provider-github's docs edits were high)."""
+    assert not typed_code(path)
+
+
 def test_every_template_language_is_one_linguist_knows() -> None:
     """Each template language named is a language of Linguist's by that name, so no name in the
     set is a misspelling that never matches."""

@@ -270,6 +270,31 @@ def test_a_root_build_folder_of_go_source_is_the_modules_code(tmp_path: Path) ->
     assert org.service_for_path(plan.repository, "build/pluginctl/logs_test.go") is None
 
 
+def test_a_root_build_folder_of_rust_is_the_crates_code(tmp_path: Path) -> None:
+    """A crate whose build script is ``build/main.rs`` (scryer-prolog's), with the modules it
+    includes beside it, keeps them in its service: Cargo writes only into ``target/``, where
+    Rust a build script generated is still output."""
+    assert not is_build_output("build/main.rs")
+    assert is_build_output("target/debug/build/x-1/out/bindings.rs")
+    repo = GitRepo(tmp_path / "prolog")
+    repo.commit(
+        {
+            "Cargo.toml": '[package]\nname = "prolog"\nbuild = "build/main.rs"\n',
+            "src/lib.rs": "pub mod machine;\n",
+            "src/machine.rs": "pub fn run() {}\n",
+            "build/main.rs": "mod instructions_template;\nfn main() {}\n",
+            "build/instructions_template.rs": "pub fn generate() {}\n",
+        },
+        "Start",
+        THURSDAY - timedelta(days=3),
+    )
+    plan = plan_clone(repo.path)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    (key,) = (k for k, _ in plan.services)
+    for code in ("src/machine.rs", "build/main.rs", "build/instructions_template.rs"):
+        assert org.service_for_path(plan.repository, code) == key
+
+
 def test_a_flat_npm_package_is_the_clone_less_its_tests(tmp_path: Path) -> None:
     """A package.json whose ``main`` is a code file at the root (lodash's ``lodash.js``) and
     which names no folder is one service of the clone's code, its build scripts and mappings
