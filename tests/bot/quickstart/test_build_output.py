@@ -4,6 +4,7 @@ service of its source, and a clone whose build is not understood gets its code f
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +31,18 @@ BUNDLES = {
     "priv/static/phoenix.mjs": "export default 1;\n",
     "priv/static/phoenix.min.js": "var a=1\n",
 }
+
+
+def _drafted(
+    path: Path, files: dict[str, str | bytes | None]
+) -> tuple[str, Callable[[str], str | None]]:
+    """Commit ``files`` to a new repository at ``path`` and draft it: the repository's name and
+    the service the drafted config gives each path."""
+    repo = GitRepo(path)
+    repo.commit(files, "Start", THURSDAY - timedelta(days=3))
+    plan = plan_clone(repo.path)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    return plan.repository, lambda p: org.service_for_path(plan.repository, p)
 
 
 def _framework(repo: GitRepo, source_listed: bool) -> None:
@@ -248,8 +261,8 @@ def test_a_root_build_folder_of_go_source_is_the_modules_code(tmp_path: Path) ->
     folders' either, and a root ``build/`` of classes stays output."""
     assert not is_build_output("build/pluginctl/main.go")
     assert is_build_output("build/classes/A.class")
-    repo = GitRepo(tmp_path / "plugin")
-    repo.commit(
+    _, service = _drafted(
+        tmp_path / "plugin",
         {
             "go.mod": "module github.com/acme/plugin\n\ngo 1.22\n",
             "server/plugin.go": "package main\n",
@@ -259,15 +272,11 @@ def test_a_root_build_folder_of_go_source_is_the_modules_code(tmp_path: Path) ->
             "build/pluginctl/logs_test.go": "package main\n",
             "build/setup.mk": "GO ?= go\n",
         },
-        "Start",
-        THURSDAY - timedelta(days=3),
     )
-    plan = plan_clone(repo.path)
-    org = parse_org_config(toml_for(plan, "UTC"))
-    (key,) = (k for k, _ in plan.services)
-    for code in ("server/plugin.go", "build/pluginctl/main.go", "build/pluginctl/logs.go"):
-        assert org.service_for_path(plan.repository, code) == key
-    assert org.service_for_path(plan.repository, "build/pluginctl/logs_test.go") is None
+    (key,) = {service(p) for p in ("server/plugin.go", "build/pluginctl/main.go")}
+    assert key is not None
+    assert service("build/pluginctl/logs.go") == key
+    assert service("build/pluginctl/logs_test.go") is None
 
 
 def test_a_root_build_folder_of_rust_is_the_crates_code(tmp_path: Path) -> None:
@@ -276,8 +285,8 @@ def test_a_root_build_folder_of_rust_is_the_crates_code(tmp_path: Path) -> None:
     Rust a build script generated is still output."""
     assert not is_build_output("build/main.rs")
     assert is_build_output("target/debug/build/x-1/out/bindings.rs")
-    repo = GitRepo(tmp_path / "prolog")
-    repo.commit(
+    _, service = _drafted(
+        tmp_path / "prolog",
         {
             "Cargo.toml": '[package]\nname = "prolog"\nbuild = "build/main.rs"\n',
             "src/lib.rs": "pub mod machine;\n",
@@ -285,14 +294,11 @@ def test_a_root_build_folder_of_rust_is_the_crates_code(tmp_path: Path) -> None:
             "build/main.rs": "mod instructions_template;\nfn main() {}\n",
             "build/instructions_template.rs": "pub fn generate() {}\n",
         },
-        "Start",
-        THURSDAY - timedelta(days=3),
     )
-    plan = plan_clone(repo.path)
-    org = parse_org_config(toml_for(plan, "UTC"))
-    (key,) = (k for k, _ in plan.services)
-    for code in ("src/machine.rs", "build/main.rs", "build/instructions_template.rs"):
-        assert org.service_for_path(plan.repository, code) == key
+    (key,) = {
+        service(p) for p in ("src/machine.rs", "build/main.rs", "build/instructions_template.rs")
+    }
+    assert key is not None
 
 
 def test_a_flat_npm_package_is_the_clone_less_its_tests(tmp_path: Path) -> None:
