@@ -164,9 +164,7 @@ __all__ = [
 # test configuration (``testImplementation``, ``androidTestImplementation``) is no dependency
 # change, as a Maven one of ``test`` scope is not (Netflix/zuul's move to JUnit 5 was high); a
 # template of a document (``index.md.tmpl``, ``guide.rst.j2``) is no code, as a template of
-# configuration is not (integrations/terraform-provider-github's docs templates were high); a
-# browser extension's ``_locales/<locale>/messages.json`` are translations, no size, as scorer 30's
-# are (gorhill/uBlock's reworded strings in 18 languages were critical).
+# configuration is not (integrations/terraform-provider-github's docs templates were high).
 SCORER_VERSION = "37"
 
 

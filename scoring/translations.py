@@ -17,10 +17,9 @@ import re
 __all__ = ["is_translation"]
 
 # The folders frameworks keep translations in (Laravel's lang/, Rails' and i18next's locales/,
-# Angular's and Flutter's i18n/ and l10n/, Symfony's translations/, a browser extension's
-# _locales/, as the WebExtensions i18n API reads ``_locales/<locale>/messages.json``).
+# Angular's and Flutter's i18n/ and l10n/, Symfony's translations/).
 _TRANSLATION_FOLDERS = frozenset(
-    {"lang", "langs", "language", "languages", "locale", "locales", "_locales", "localization",
+    {"lang", "langs", "language", "languages", "locale", "locales", "localization",
      "localizations", "localisation", "l10n", "i18n", "translation", "translations"}
 )  # fmt: skip
 # A "languages" folder may hold programming languages' files (a highlighter's

@@ -19,9 +19,6 @@ from scoring.translations import is_translation
         "src/locales/zh-Hans.ts",
         "src/locales/es-419.ts",
         "src/i18n/de.js",
-        # A browser extension's catalogues, as the WebExtensions i18n API reads them.
-        "_locales/zh_CN/messages.json",
-        "platform/chromium/_locales/pt_BR/messages.json",
     ],
 )
 def test_a_locales_file_in_a_translations_folder_is_a_translation(path: str) -> None:
