@@ -68,6 +68,7 @@ def is_collection(sizes: Mapping[str, int]) -> bool:
         if path_kinds(path).code:
             top, slash, _ = path.partition("/")
             if slash and top in siblings:
+                # A sibling project's code is weighed as an example's: it raises the bound.
                 most += size * (1 - COLLECTION_SHARE) / COLLECTION_SHARE
                 continue
             code += size
