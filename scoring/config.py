@@ -165,7 +165,11 @@ __all__ = [
 # change, as a Maven one of ``test`` scope is not (Netflix/zuul's move to JUnit 5 was high); a
 # template of a document (``index.md.tmpl``, ``guide.rst.j2``) is no code, as a template of
 # configuration is not (integrations/terraform-provider-github's docs templates were high).
-SCORER_VERSION = "37"
+# 38: a pubspec.yaml's ``dev_dependencies``, its own version and its description on pub.dev are
+# no dependency change, as a package.json's devDependencies of a published package are not
+# (``data.sources.local_git.pubspec_manifests``: dart-lang/shelf's release bumps of
+# ``version`` counted as dependency changes).
+SCORER_VERSION = "38"
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,9 @@ _COMPOUND = frozenset(
     {"doc", "docs", "example", "examples", "sample", "samples", "demo", "demos", "test", "tests"}
 )  # fmt: skip
 _WORDS = re.compile(r"[-_.]")
+# A folder's last word saying tests names a package of tests (Pharo's ``Neo-JSON-Tests``,
+# okhttp's ``okhttp-tests``) as a first word does (``tests-pl``).
+_TESTS_LAST = frozenset({"test", "tests"})
 # File names (lower-case globs) that are the project's own documents wherever they are,
 # unless the name is a source file's: cobra's ``licenses.go`` or a ``security.py`` is code.
 _PROJECT_DOCS = (
@@ -101,7 +104,8 @@ def is_docs_or_tests(path: str) -> bool:
             continue
         if (part == "it" and (i == 0 or parts[i - 1] != "src")) or (part == "man" and i > 0):
             continue
-        if part in _FOLDERS or _WORDS.split(part, maxsplit=1)[0] in _COMPOUND:
+        words = _WORDS.split(part)
+        if part in _FOLDERS or words[0] in _COMPOUND or words[-1] in _TESTS_LAST:
             return True
         if i > 0 and parts[i - 1] == "src" and _TEST_SOURCE_SET.fullmatch(cased[i]):
             # A Gradle source set named for tests (Android's instrumented ``src/androidTest/``,

@@ -58,7 +58,7 @@ __all__ = ["DraftedService", "Layout", "read_layout"]
 
 # A folder that only wraps the code (src/acme/…): its children are the services.
 _WRAPPERS = frozenset(
-    {"src", "lib", "libs", "packages", "services", "apps", "cmd", "pkg", "sources"}
+    {"src", "lib", "libs", "packages", "pkgs", "services", "apps", "cmd", "pkg", "sources"}
 )
 # Swift's layout, SwiftPM's and an Xcode project's alike: each folder in ``Sources/`` is a
 # target (an app, its extensions, a framework), whatever other folders hold code beside it.
@@ -66,7 +66,9 @@ _TARGETS = "Sources"
 FOLDER_GUESS = "top-level code folders"
 
 
-def _packages_in(folder: str, code: list[str], files: list[str], depth: int = 0) -> list[str]:
+def _packages_in(
+    path: Path, folder: str, code: list[str], files: list[str], depth: int = 0
+) -> list[str]:
     """The folders inside ``folder`` (``bindings/``) that are packages of their own (a build
     manifest at their top) holding code, relative to it, when there are two at least and they
     hold all of its code, none of it loose in ``folder`` itself; else none. A child with no
@@ -83,15 +85,21 @@ def _packages_in(folder: str, code: list[str], files: list[str], depth: int = 0)
         and PACKAGE_MANIFEST.fullmatch(f.rpartition("/")[2])
     }
     held = {f[len(folder) :].split("/", 1)[0] for f in code if f.startswith(folder)}
-    # Code in a child that is no service (tests) keeps the folder whole.
-    if set(inner) != held:
+    # Code in a child that is no service by its name (tests) keeps the folder whole, unless the
+    # child is a package of its own: then it is one of the packages when only a leading ``_``
+    # or ``.`` kept its name from being a service's (dart-lang/shelf's ``pkgs/_shelf_compliance``,
+    # a package private to the repository), and left out when its name says tests, docs,
+    # examples, benchmarks or tooling.
+    aside = held - set(inner)
+    if any(child not in built for child in aside):
         return []
+    private = [c for c in aside if is_service_name(c.lstrip("_."))]
     found: list[str] = []
-    for child in inner:
+    for child in sorted([*inner, *private]):
         deeper = (
             []
             if child in built or depth >= 2
-            else (_packages_in(f"{folder}{child}/", code, files, depth + 1))
+            else (_packages_in(path, f"{folder}{child}/", code, files, depth + 1))
         )
         if child in built:
             found.append(child)
@@ -218,8 +226,10 @@ def _guessed(
     # unless that only wraps code (``packages/``).
     opened: list[tuple[str, str]] = []
     for d in folders:
-        inner = _packages_in(f"{prefix}{d}/", code, files) or _targets_in(prefix, d, code)
-        opened += [(f"{d}/{i}", i if d.lower() in _WRAPPERS else f"{d}-{i}") for i in inner] or [
+        inner = _packages_in(path, f"{prefix}{d}/", code, files) or _targets_in(prefix, d, code)
+        # A package private to the repository (``_shelf_compliance``) is named without its mark.
+        named = [(i, "/".join(part.lstrip("_.") or part for part in i.split("/"))) for i in inner]
+        opened += [(f"{d}/{i}", n if d.lower() in _WRAPPERS else f"{d}-{n}") for i, n in named] or [
             (d, d)
         ]
     folders = [d for d, _ in opened]

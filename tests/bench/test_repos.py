@@ -823,11 +823,13 @@ def test_a_generated_table_of_contents_is_no_header_of_the_file() -> None:
 
 
 def test_a_compound_tests_folder_holds_tests() -> None:
-    """A folder whose name's first word says tests (scryer-prolog's ``tests-pl/``) holds tests,
-    as ``examples-ce2/`` holds examples."""
+    """A folder whose name's first or last word says tests (scryer-prolog's ``tests-pl/``,
+    NeoJSON's ``Neo-JSON-Tests/``) holds tests, as ``examples-ce2/`` holds examples."""
     assert kinds.is_docs_or_tests("tests-pl/ffi_cstr.pl")
     assert kinds.is_docs_or_tests("test_utils/helpers.py")
+    assert kinds.is_docs_or_tests("repository/Neo-JSON-Tests/NeoJSONObjectTests.class.st")
     assert not kinds.is_docs_or_tests("src/testing_tools.py")
+    assert not kinds.is_docs_or_tests("pkgs/shelf_test_handler/lib/src/handler.dart")
 
 
 def test_a_templates_header_is_not_its_own() -> None:

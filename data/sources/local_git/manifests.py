@@ -10,7 +10,8 @@ what it publishes though ``private``) are not installed for its users, nor a cra
 gains for such an entry added beside it, nor its crates' own versions a release bumps in it),
 nor a PHP package's ``require-dev``,
 nor a pyproject's dependency groups or its description of the project (classifiers, authors,
-URLs: what the index shows); a Cargo workspace's members are its crates, which join
+URLs: what the index shows), nor a pubspec's ``dev_dependencies`` or description
+(``pubspec_manifests``); a Cargo workspace's members are its crates, which join
 with their own files; a package's own version (a
 release's bump in ``package.json``, ``Cargo.toml`` or ``pyproject.toml``) installs nothing
 new; a Maven ``pom.xml`` describes
@@ -38,6 +39,7 @@ from data.source_values import SourceChangeFile
 from data.sources.local_git.cargo_manifests import cargo_lock, cargo_manifest, only_added
 from data.sources.local_git.git_command import read_blobs, run_git
 from data.sources.local_git.gradle_scripts import gradle_script
+from data.sources.local_git.pubspec_manifests import pubspec
 
 __all__ = ["declarations", "with_dependency_edits"]
 
@@ -309,6 +311,7 @@ _READERS: dict[str, Callable[[str], object]] = {
     "pipfile": _pipfile,
     "pipfile.lock": _pipfile_lock,
     "description": _r_description,
+    "pubspec.yaml": pubspec,
     "build.gradle": gradle_script,
     "build.gradle.kts": gradle_script,
 }

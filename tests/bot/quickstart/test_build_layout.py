@@ -472,6 +472,41 @@ def test_a_folder_of_packages_each_built_on_its_own_is_one_service_per_package(
     assert owner["bindings/python/src/lib.rs"] == "bindings-python"
 
 
+def test_a_package_whose_name_is_no_service_name_opens_its_folder_too(tmp_path: Path) -> None:
+    """A folder of packages holding a package private to the repository (dart-lang/shelf's
+    ``pkgs/_shelf_compliance``, named with a leading ``_``) is one service per package, that
+    one too, named without its mark; a package named for tooling is left out, and a folder
+    holding a test-named folder with no manifest of its own stays whole."""
+    pubspec = "name: {0}\nenvironment:\n  sdk: ^3.0.0\n"
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "mono_repo.yaml": "merge_stages:\n  - unit_test\n",
+            "pkgs/shelf/pubspec.yaml": pubspec.format("shelf"),
+            "pkgs/shelf/lib/shelf.dart": "void serve() {}\n",
+            "pkgs/shelf_router/pubspec.yaml": pubspec.format("shelf_router"),
+            "pkgs/shelf_router/lib/router.dart": "class Router {}\n",
+            "pkgs/_shelf_compliance/pubspec.yaml": pubspec.format("_shelf_compliance"),
+            "pkgs/_shelf_compliance/lib/compliance.dart": "void check() {}\n",
+            "pkgs/tools/pubspec.yaml": pubspec.format("tools"),
+            "pkgs/tools/lib/release.dart": "void release() {}\n",
+            "plugins/a/package.json": '{"name": "a"}',
+            "plugins/a/index.js": "module.exports = 1;\n",
+            "plugins/b/package.json": '{"name": "b"}',
+            "plugins/b/index.js": "module.exports = 2;\n",
+            "plugins/scripts/run.js": "module.exports = 3;\n",
+        },
+    )
+    assert dict(plan.services) == {
+        "plugins": "plugins/**",
+        "shelf": "pkgs/shelf/**",
+        "shelf_compliance": "pkgs/_shelf_compliance/**",
+        "shelf_router": "pkgs/shelf_router/**",
+    }
+    assert owner["pkgs/_shelf_compliance/lib/compliance.dart"] == "shelf_compliance"
+    assert owner["pkgs/tools/lib/release.dart"] == "-"
+
+
 def test_deployment_code_the_year_deleted_is_still_a_service(tmp_path: Path) -> None:
     """An ``infra/`` of Bicep beside a .NET solution, changed in the last year and then
     deleted (CleanArchitecture's, 48 of its year's 284 code changes), is the service it was

@@ -591,3 +591,29 @@ def test_a_cargo_lock_relocked_for_a_release_or_a_dev_dependency_pins_nothing(
         "cargo update": None,
         "Depend on atty": None,
     }
+
+
+def test_a_pubspecs_dev_dependencies_and_description_are_no_declarations() -> None:
+    """A pubspec's ``dev_dependencies``, its own version and its description on pub.dev
+    resolve nothing a package depending on it gets; its dependencies, the SDKs it needs and a
+    Flutter app's assets are declarations, and a pubspec that is no YAML mapping reads as none."""
+    pubspec = (
+        "name: shelf\nversion: 1.4.2\ndescription: A model for web server middleware.\n"
+        "environment:\n  sdk: ^3.3.0\n"
+        "dependencies:\n  async: ^2.5.0\n"
+        "dev_dependencies:\n  test: ^1.16.0\n"
+    )
+    released = pubspec.replace("1.4.2", "1.4.3-wip").replace("A model", "The model")
+    dev = pubspec.replace("test: ^1.16.0", "test: ^1.25.0\n  lints: ^4.0.0")
+    assert declarations("pkgs/shelf/pubspec.yaml", pubspec) == declarations(
+        "pkgs/shelf/pubspec.yaml", released
+    )
+    assert declarations("pubspec.yaml", pubspec) == declarations("pubspec.yaml", dev)
+    for edit in (
+        pubspec.replace("async: ^2.5.0", "async: ^2.11.0"),
+        pubspec.replace("sdk: ^3.3.0", "sdk: ^3.4.0"),
+        pubspec + "flutter:\n  assets:\n    - images/\n",
+    ):
+        assert declarations("pubspec.yaml", pubspec) != declarations("pubspec.yaml", edit)
+    assert declarations("pubspec.yaml", "- a\n- b\n") is None
+    assert declarations("pubspec.yaml", "name: [unclosed\n") is None
