@@ -22,10 +22,19 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from bot.quickstart.service_names import NEVER_IN_SERVICE, kept
+from bot.quickstart.source_sets import other_source_sets
 from data.path_globs import glob_to_regex, in_globs
 from scoring.paths import path_kinds
 
-__all__ = ["Declared", "Modules", "json_object", "jvm_js_go_python", "show", "workspace_globs"]
+__all__ = [
+    "Declared",
+    "Modules",
+    "artifact_id",
+    "json_object",
+    "jvm_js_go_python",
+    "show",
+    "workspace_globs",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +161,7 @@ def _gradle_modules(text: str) -> list[str]:
     return names
 
 
-def _artifact_id(path: Path) -> str | None:
+def artifact_id(path: Path) -> str | None:
     """The root ``pom.xml``'s own ``<artifactId>`` (not its parent's), or None."""
     text = show(path, "pom.xml")
     try:
@@ -368,8 +377,10 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
     )
     if single is not None and any(f.startswith("src/main/") for f in files):
         kind = "Maven" if single == "pom.xml" else "Gradle"
-        name = (_artifact_id(path) if single == "pom.xml" else None) or path.name
-        return [Declared("src/main", name)], f"one {kind} module ({single})"
+        name = (artifact_id(path) if single == "pom.xml" else None) or path.name
+        return [
+            Declared("src/main", name, other_source_sets(files))
+        ], f"one {kind} module ({single})"
     if (globs := workspace_globs(path)) and (
         found := _packages(path, _workspace_members(files, globs))
     ):

@@ -10,7 +10,8 @@ Package.swift, project.clj, build.zig, …) in the module they build, or None wh
 has no such build. Modules named as tests, docs, examples and the like are left out, as the
 other readers leave them. Mix and rebar3 are read in ``bot.quickstart.beam_builds``, Cabal
 and hpack in ``bot.quickstart.haskell_builds``, a Perl distribution in
-``bot.quickstart.perl_distributions``, and the steps every reader shares are
+``bot.quickstart.perl_distributions``, a Maven project of one module whose code is not in
+``src/main`` in ``bot.quickstart.maven_sources``, and the steps every reader shares are
 ``bot.quickstart.declared_modules``.
 """
 
@@ -43,8 +44,10 @@ from bot.quickstart.declared_modules import (
     yaml_mapping,
 )
 from bot.quickstart.haskell_builds import cabal_packages
+from bot.quickstart.maven_sources import maven_sources
 from bot.quickstart.perl_distributions import perl_distribution
 from bot.quickstart.service_names import kept
+from bot.quickstart.source_sets import other_source_sets
 from data.path_globs import glob_to_regex, in_globs
 
 __all__ = ["LANGUAGE_READERS", "language_builds"]
@@ -95,7 +98,7 @@ def _sbt(path: Path, files: list[str]) -> Modules | None:
         return first_with_build_files(found, build, files), "sbt projects (build.sbt)"
     named = _SBT_NAME.search(text)
     if tracks_folder("src/main", files):
-        single = [Declared("src/main", named[1] if named else None)]
+        single = [Declared("src/main", named[1] if named else None, other_source_sets(files))]
         return first_with_build_files(single, build, files), "one sbt project (build.sbt)"
     return None
 
@@ -330,9 +333,9 @@ def _platformio(path: Path, files: list[str]) -> Modules | None:
 
 # In the order tried: a clone with two of these builds is read as the first.
 LANGUAGE_READERS: tuple[Callable[[Path, list[str]], Modules | None], ...] = (
-    mix_projects, rebar_applications, _sbt, cabal_packages, _swift, _dart, _clojure, _dune,
-    _julia, _r, _zig, _dub, _platformio, perl_distribution, helm_charts, ansible_collection,
-    puppet_module, chef_cookbook,
+    maven_sources, mix_projects, rebar_applications, _sbt, cabal_packages, _swift, _dart,
+    _clojure, _dune, _julia, _r, _zig, _dub, _platformio, perl_distribution, helm_charts,
+    ansible_collection, puppet_module, chef_cookbook,
 )  # fmt: skip
 
 

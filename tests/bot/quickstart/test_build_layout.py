@@ -996,6 +996,25 @@ def test_a_single_maven_module_named_samples_keeps_its_code(tmp_path: Path) -> N
     assert owner["src/test/java/org/springframework/samples/petclinic/OwnerTests.java"] == "-"
 
 
+def test_a_single_gradle_modules_other_source_sets_are_its_code(tmp_path: Path) -> None:
+    """A Minecraft mod's one Gradle module with Fabric Loom's split source sets holds its
+    client code (``src/client/java``) beside ``src/main``; its tests stay out."""
+    client = "src/client/java/com/example/mixin/client/ExampleClientMixin.java"
+    plan, owner = _plan(
+        tmp_path / "fabric-example-mod",
+        {
+            "build.gradle": "plugins { id 'fabric-loom' version '1.8-SNAPSHOT' }\n",
+            "settings.gradle": "pluginManagement { repositories { gradlePluginPortal() } }\n",
+            "src/main/java/com/example/ExampleMod.java": "class ExampleMod {}\n",
+            client: "class ExampleClientMixin {}\n",
+            "src/test/java/com/example/ExampleModTest.java": "class ExampleModTest {}\n",
+        },
+    )
+    assert owner[client] == owner["src/main/java/com/example/ExampleMod.java"]
+    assert owner[client] == plan.services[0][0]
+    assert owner["src/test/java/com/example/ExampleModTest.java"] == "-"
+
+
 def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_path: Path) -> None:
     """Without a build, top-level code folders are services with ``!`` globs for their tests;
     testdata/ is no service, and a non-ASCII path does not make a quoted folder one."""
