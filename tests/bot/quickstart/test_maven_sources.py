@@ -60,7 +60,11 @@ def test_a_pom_that_does_not_parse_names_no_folder(tmp_path: Path) -> None:
     """A ``pom.xml`` that is no XML names no source folder: the clone's top folders holding
     code are its services, as without a build."""
     broken = "<project><build><sourceDirectory>src"
-    files = {"pom.xml": broken, "src/A.groovy": "class A {}\n", "vars/b.groovy": "def call() {}\n"}
+    files: dict[str, str | bytes | None] = {
+        "pom.xml": broken,
+        "src/A.groovy": "class A {}\n",
+        "vars/b.groovy": "def call() {}\n",
+    }
     plan, _owner = _plan(tmp_path / "clone", files)
     assert maven_source_folders(tmp_path / "clone", list(files)) == []
     assert dict(plan.services) == {"clone": "src/**", "vars": "vars/**"}
