@@ -5,7 +5,8 @@ adding sources names more (``build-helper-maven-plugin``'s and GMavenPlus's ``<s
 Jenkins shared library built by Maven keeps its classes in ``src/`` and its steps in ``vars/``
 (fabric8io/fabric8-pipeline-library's ``<sourceDirectory>src</sourceDirectory>`` and GMavenPlus
 sources ``src`` and ``vars``), one library, where its top folders had been drafted as two
-services. Folders named for tests (``src/it/java``) are no code of it.
+services. Folders named for tests (``src/it/java``) are no code of it, and a pom naming a
+folder of source sets (``src`` holding ``java/`` and ``test/``) says nothing of the layout.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from bot.quickstart.service_names import kept
 __all__ = ["maven_source_folders", "maven_sources"]
 
 _BASEDIR = ("${project.basedir}/", "${basedir}/", "./")
+# Folders of source sets, not of packages: a source folder holding one is a tree of them.
+_SOURCE_TREES = ("java", "main", "test")
 
 
 def _local(tag: object) -> str:
@@ -56,6 +59,11 @@ def maven_source_folders(path: Path, files: list[str]) -> list[str]:
                 inner = [d.text for d in source if _local(d.tag) == "directory"]
                 named.append(_folder(inner[0] if inner else source.text))
     found = [f for f in dict.fromkeys(named) if f and tracks_folder(f, files) and kept(f)]
+    if any(tracks_folder(f"{f}/{tree}", files) for f in found for tree in _SOURCE_TREES):
+        # A folder holding source sets (Ant's ``src/java`` and ``src/test``) is no root of
+        # packages: such a pom is another build's stub (hadoop-hdfs's, for Sonar, compiles
+        # nothing), and the clone's folders say more.
+        return []
     return [f for f in found if f != "src/main" and not f.startswith("src/main/")]
 
 

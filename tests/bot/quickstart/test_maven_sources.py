@@ -68,3 +68,20 @@ def test_a_pom_that_does_not_parse_names_no_folder(tmp_path: Path) -> None:
     plan, _owner = _plan(tmp_path / "clone", files)
     assert maven_source_folders(tmp_path / "clone", list(files)) == []
     assert dict(plan.services) == {"clone": "src/**", "vars": "vars/**"}
+
+
+def test_a_pom_naming_a_folder_of_source_sets_names_none(tmp_path: Path) -> None:
+    """hadoop-hdfs's pom for Sonar names ``src``, which holds Ant's ``src/java`` and
+    ``src/test``: a folder of source sets, no root of packages, so the folders are read as
+    without a build."""
+    pom = "<project><build><sourceDirectory>src</sourceDirectory></build></project>\n"
+    files: dict[str, str | bytes | None] = {
+        "pom.xml": pom,
+        "build.xml": "<project/>\n",
+        "src/java/org/apache/hadoop/hdfs/DFSClient.java": "class DFSClient {}\n",
+        "src/test/org/apache/hadoop/hdfs/TestDFSClient.java": "class TestDFSClient {}\n",
+        "src/contrib/fuse-dfs/src/fuse_dfs.c": "int main(void) { return 0; }\n",
+    }
+    plan, _owner = _plan(tmp_path / "clone", files)
+    assert maven_source_folders(tmp_path / "clone", list(files)) == []
+    assert dict(plan.services) == {"contrib": "src/contrib/**", "java": "src/java/**"}
