@@ -170,7 +170,11 @@ def npm_package(path: Path, files: list[str]) -> Modules | None:
         globs.insert(0, f"{source}/**")
     folders = [g for g in globs if g.endswith("/**")]
     name = str(data["name"]).rsplit("/", 1)[-1]
-    if not folders and _flat(files, tracked, [*entries, *mains, "index.js"]):
+    # A package that publishes its build, names no ``files`` (npm packs every file then) and
+    # has no folder of scripts the build read is built from the clone's code as a whole
+    # (patriciogonzalezvivo/lygia bundles the shaders of its topic folders into ``dist/``).
+    whole = built and source is None and not entries
+    if not folders and (whole or _flat(files, tracked, [*entries, *mains, "index.js"])):
         return [Declared("", name)], "the npm package (package.json)"
     if not folders:
         return None

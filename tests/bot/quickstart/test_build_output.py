@@ -301,6 +301,38 @@ def test_a_root_build_folder_of_rust_is_the_crates_code(tmp_path: Path) -> None:
     assert key is not None
 
 
+def test_a_package_publishing_its_build_of_no_scripts_folder_is_the_clone(
+    tmp_path: Path,
+) -> None:
+    """A package.json that publishes its build (``main`` in an untracked ``dist/``), names no
+    ``files`` and has no folder of scripts its build read (lygia bundles the shaders of its
+    topic folders) is one service of the clone's code, its tests left out; one naming its
+    ``files`` is not read so."""
+    package = (
+        '{"name": "lygia", "version": "1.4.1", "main": "dist/umd/lygia.main.js",'
+        ' "scripts": {"build": "webpack"}}'
+    )
+    shaders = {
+        "color/luma.glsl": "float luma(vec3 c) { return dot(c, vec3(0.3)); }\n",
+        "math/const.glsl": "#define PI 3.1415926535\n",
+        "sdf/circleSDF.wgsl": "fn circleSDF(v: vec2f) -> f32 { return length(v); }\n",
+        "webpack.config.js": "module.exports = {};\n",
+        "test/luma.test.ts": "import { test } from 'vitest';\n",
+    }
+    repo = GitRepo(tmp_path / "lygia")
+    repo.commit({"package.json": package, **shaders}, "Start", THURSDAY - timedelta(days=3))
+    plan = plan_clone(repo.path)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    assert [k for k, _ in plan.services] == ["lygia"]
+    for code in ("color/luma.glsl", "math/const.glsl", "sdf/circleSDF.wgsl"):
+        assert org.service_for_path(plan.repository, code) == "lygia"
+    assert org.service_for_path(plan.repository, "test/luma.test.ts") is None
+    named = package.replace('"main"', '"files": ["dist"], "main"')
+    other = GitRepo(tmp_path / "named")
+    other.commit({"package.json": named, **shaders}, "Start", THURSDAY - timedelta(days=3))
+    assert len(plan_clone(other.path).services) > 1
+
+
 def test_a_flat_npm_package_is_the_clone_less_its_tests(tmp_path: Path) -> None:
     """A package.json whose ``main`` is a code file at the root (lodash's ``lodash.js``) and
     which names no folder is one service of the clone's code, its build scripts and mappings
