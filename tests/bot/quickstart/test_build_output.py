@@ -319,18 +319,13 @@ def test_a_package_publishing_its_build_of_no_scripts_folder_is_the_clone(
         "webpack.config.js": "module.exports = {};\n",
         "test/luma.test.ts": "import { test } from 'vitest';\n",
     }
-    repo = GitRepo(tmp_path / "lygia")
-    repo.commit({"package.json": package, **shaders}, "Start", THURSDAY - timedelta(days=3))
-    plan = plan_clone(repo.path)
-    org = parse_org_config(toml_for(plan, "UTC"))
-    assert [k for k, _ in plan.services] == ["lygia"]
+    _, service = _drafted(tmp_path / "lygia", {"package.json": package, **shaders})
     for code in ("color/luma.glsl", "math/const.glsl", "sdf/circleSDF.wgsl"):
-        assert org.service_for_path(plan.repository, code) == "lygia"
-    assert org.service_for_path(plan.repository, "test/luma.test.ts") is None
+        assert service(code) == "lygia"
+    assert service("test/luma.test.ts") is None
     named = package.replace('"main"', '"files": ["dist"], "main"')
-    other = GitRepo(tmp_path / "named")
-    other.commit({"package.json": named, **shaders}, "Start", THURSDAY - timedelta(days=3))
-    assert len(plan_clone(other.path).services) > 1
+    _, other = _drafted(tmp_path / "named", {"package.json": named, **shaders})
+    assert other("color/luma.glsl") != other("math/const.glsl")
 
 
 def test_a_flat_npm_package_is_the_clone_less_its_tests(tmp_path: Path) -> None:
