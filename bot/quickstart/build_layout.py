@@ -41,6 +41,7 @@ from bot.quickstart.package_manifests import (
     build_kinds_by_folder,
     cmake_project,
     package_manifests,
+    rake_project,
     workspace_tops,
 )
 from bot.quickstart.published_packages import published_tops
@@ -143,7 +144,7 @@ def _declared(path: Path, files: list[str]) -> Modules | None:
     for reader in readers:
         if (found := reader(path, files)) is not None:
             return _with_client(path, files, found)
-    return npm_package(path, files)
+    return npm_package(path, files) or rake_project(path, files)
 
 
 def _with_client(path: Path, files: list[str], found: Modules) -> Modules:

@@ -4,7 +4,8 @@ declare, at HEAD.
 A Cargo workspace's member crates (by their ``[package]`` names) and its root package; a
 .NET solution's projects (or its project files when there is no solution); Composer's
 ``autoload`` paths; each gem's ``lib/``; a Rack application's whole clone (``config.ru``
-beside a ``Gemfile``); a CMake project's C and C++ code folders; each PowerShell module a
+beside a ``Gemfile``), and a Rake project's (a ``Rakefile`` beside a ``Gemfile``, no other
+build); a CMake project's C and C++ code folders; each PowerShell module a
 ``.psd1`` manifest declares. Test (a
 .NET project with a test SDK too, whatever its name), benchmark, sample, fuzz and xtask
 modules are left out here. The .NET projects are read in ``bot.quickstart.dotnet_projects``,
@@ -27,7 +28,13 @@ from bot.quickstart.package_roots import package_root
 from bot.quickstart.service_names import kept
 from data.path_globs import matches
 
-__all__ = ["build_kinds_by_folder", "cmake_project", "package_manifests", "workspace_tops"]
+__all__ = [
+    "build_kinds_by_folder",
+    "cmake_project",
+    "package_manifests",
+    "rake_project",
+    "workspace_tops",
+]
 
 
 _GEM_NAME = re.compile(r"\.name\s*=\s*[\"']([^\"']+)[\"']")
@@ -342,6 +349,21 @@ def _built_modules(path: Path, files: list[str]) -> Modules | None:
         # and initialisers, ``db/`` migrations and ``lib/`` beside ``app/``.
         return [Declared("", path.name)], "the Rack application (config.ru)"
     return None
+
+
+# Rake's own names for the file of its tasks.
+_RAKEFILES = ("Rakefile", "rakefile", "Rakefile.rb", "rakefile.rb")
+
+
+def rake_project(path: Path, files: list[str]) -> Modules | None:
+    """A clone that Rake builds (a Rakefile beside a Gemfile) and no other build declares,
+    neither a gem nor a Rack application: one module of the whole clone, as what Rake builds
+    is the repository itself (progit/progit2's book, built into HTML, EPUB and PDF from its
+    AsciiDoc, theme and images); tried after every other build."""
+    tracked = set(files)
+    if "Gemfile" not in tracked or not any(r in tracked for r in _RAKEFILES):
+        return None
+    return [Declared("", path.name)], "the Rake project (Rakefile and Gemfile)"
 
 
 def cmake_project(path: Path, files: list[str]) -> Modules | None:

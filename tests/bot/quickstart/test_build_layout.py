@@ -1015,6 +1015,28 @@ def test_a_single_gradle_modules_other_source_sets_are_its_code(tmp_path: Path) 
     assert owner["src/test/java/com/example/ExampleModTest.java"] == "-"
 
 
+def test_a_clone_rake_builds_is_one_service_of_the_whole_clone(tmp_path: Path) -> None:
+    """A book Rake builds (progit2's Rakefile and Gemfile beside its AsciiDoc, theme and
+    chapters) is one service of the whole clone, its Gemfile included; a Rakefile beside a
+    gemspec is the gem's build."""
+    book = {
+        "Gemfile": "source 'https://rubygems.org'\ngem 'asciidoctor'\n",
+        "Rakefile": "task :book do\n  sh 'asciidoctor progit.asc'\nend\n",
+        "progit.asc": "= Pro Git\n",
+        "book/01-introduction/sections/about.asc": "== About\n",
+        "theme/epub/layout.html.erb": "<html><%= content %></html>\n",
+        "theme/pdf/pdf.rb": "module Pdf; end\n",
+    }
+    plan, owner = _plan(tmp_path / "progit2", book)
+    assert dict(plan.services) == {"progit2": "**"}
+    assert owner["theme/pdf/pdf.rb"] == owner["Gemfile"] == "progit2"
+    gem = {**book, "shop.gemspec": "Gem::Specification.new { |s| s.name = 'shop' }\n"}
+    gem["lib/shop.rb"] = "module Shop; end\n"
+    plan, _ = _plan(tmp_path / "shop", gem)
+    assert dict(plan.services)["shop"] == "lib/**"
+    assert "**" not in dict(plan.services).values()
+
+
 def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_path: Path) -> None:
     """Without a build, top-level code folders are services with ``!`` globs for their tests;
     testdata/ is no service, and a non-ASCII path does not make a quoted folder one."""
