@@ -1019,7 +1019,7 @@ def test_a_clone_rake_builds_is_one_service_of_the_whole_clone(tmp_path: Path) -
     """A book Rake builds (progit2's Rakefile and Gemfile beside its AsciiDoc, theme and
     chapters) is one service of the whole clone, its Gemfile included; a Rakefile beside a
     gemspec is the gem's build."""
-    book = {
+    book: dict[str, str | bytes | None] = {
         "Gemfile": "source 'https://rubygems.org'\ngem 'asciidoctor'\n",
         "Rakefile": "task :book do\n  sh 'asciidoctor progit.asc'\nend\n",
         "progit.asc": "= Pro Git\n",
@@ -1030,7 +1030,10 @@ def test_a_clone_rake_builds_is_one_service_of_the_whole_clone(tmp_path: Path) -
     plan, owner = _plan(tmp_path / "progit2", book)
     assert dict(plan.services) == {"progit2": "**"}
     assert owner["theme/pdf/pdf.rb"] == owner["Gemfile"] == "progit2"
-    gem = {**book, "shop.gemspec": "Gem::Specification.new { |s| s.name = 'shop' }\n"}
+    gem: dict[str, str | bytes | None] = {
+        **book,
+        "shop.gemspec": "Gem::Specification.new { |s| s.name = 'shop' }\n",
+    }
     gem["lib/shop.rb"] = "module Shop; end\n"
     plan, _ = _plan(tmp_path / "shop", gem)
     assert dict(plan.services)["shop"] == "lib/**"
