@@ -57,6 +57,8 @@ Modules = tuple[list[Declared], str]
 # ``include(\n  ":a",\n  ":b",\n)``, or in Groovy's form to the end of a line not ending in a comma.
 _GRADLE_INCLUDE = re.compile(r"^\s*include\b\s*(\()?", re.MULTILINE)
 _GRADLE_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+_GRADLE_ROOT_NAME = re.compile(r"rootProject\.name\s*=\s*[\"']([^\"']+)[\"']")
+_GRADLE_INCLUDED_BUILD = re.compile(r"\bincludeBuild\s*\(?\s*[\"']([^\"']+)[\"']")
 _GRADLE_NAME = re.compile(r"[\"']:?([\w.:-]+)[\"']")
 _GO_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)", re.MULTILINE)
 # The settings module a Django project's ``manage.py`` names: its project package first.
@@ -159,6 +161,36 @@ def _gradle_modules(text: str) -> list[str]:
         arguments = text[start : end if end >= 0 else len(text)]
         names += [n.replace(":", "/") for n in _GRADLE_NAME.findall(arguments)]
     return names
+
+
+def _tops(files: list[str]) -> set[str]:
+    """The folders two levels deep that hold the clone's files (``src/main``)."""
+    return {"/".join(f.split("/", 2)[:2]) for f in files if f.count("/") >= 2}
+
+
+def _included_builds(path: Path, text: str, tracked: set[str]) -> list[Declared]:
+    """The modules of the builds a root Gradle settings file includes whole (``includeBuild``)
+    when the root builds no module of its own: a Gradle plugin's repository builds its samples
+    at the root and the plugin as an included build (JLLeitschuh/ktlint-gradle's ``plugin/``).
+    An included build's own includes are its modules, else the build is one."""
+    found: list[Declared] = []
+    for named in _GRADLE_INCLUDED_BUILD.findall(_GRADLE_COMMENT.sub("", text)):
+        folder = named.removeprefix("./").strip("/")
+        if not folder or not kept(folder):
+            continue
+        inner = next(
+            (f"{folder}/{s}" for s in ("settings.gradle.kts", "settings.gradle")
+             if f"{folder}/{s}" in tracked),
+            None,
+        )  # fmt: skip
+        settings = show(path, inner) or "" if inner else ""
+        modules = _folders([f"{folder}/{m}" for m in _gradle_modules(settings)])
+        # A build of one module is named as its settings name its root project.
+        named = _GRADLE_ROOT_NAME.search(settings)
+        if not modules and any(f.startswith(f"{folder}/src/") for f in tracked):
+            modules = [Declared(folder, named[1] if named else None)]
+        found += modules
+    return found
 
 
 def artifact_id(path: Path) -> str | None:
@@ -372,6 +404,12 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         text = show(path, settings) if settings in tracked else None
         if text is not None and (found := _folders(_gradle_modules(text))):
             return found, f"Gradle {settings} include"
+        if (
+            text is not None
+            and "src/main" not in _tops(files)
+            and (found := _included_builds(path, text, tracked))
+        ):
+            return found, f"Gradle {settings} includeBuild"
     single = next(
         (b for b in ("pom.xml", "build.gradle.kts", "build.gradle") if b in tracked), None
     )

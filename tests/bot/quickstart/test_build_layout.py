@@ -1040,6 +1040,45 @@ def test_a_clone_rake_builds_is_one_service_of_the_whole_clone(tmp_path: Path) -
     assert "**" not in dict(plan.services).values()
 
 
+def test_a_gradle_plugins_included_build_is_its_service(tmp_path: Path) -> None:
+    """A Gradle plugin's repository whose root build includes only its samples and the plugin
+    as an included build (ktlint-gradle's ``pluginManagement { includeBuild("./plugin") }``) has
+    the plugin as its service, named as the included build's settings name it, its tests left
+    out; a root that builds modules of its own keeps
+    them, its build logic included whole no service."""
+    settings = (
+        'pluginManagement {\n    includeBuild("./plugin")\n}\n'
+        'rootProject.name = "ktlint-gradle-samples"\n'
+        'include("samples:kotlin-gradle")\n'
+    )
+    plugin = "plugin/src/main/kotlin/org/jlleitschuh/gradle/ktlint/KtlintPlugin.kt"
+    files: dict[str, str | bytes | None] = {
+        "settings.gradle.kts": settings,
+        "build.gradle.kts": "plugins { base }\n",
+        "plugin/settings.gradle.kts": 'rootProject.name = "ktlint-gradle"\n',
+        "plugin/build.gradle.kts": "plugins { `java-gradle-plugin` }\n",
+        plugin: "class KtlintPlugin\n",
+        "plugin/src/test/kotlin/KtlintPluginTest.kt": "class KtlintPluginTest\n",
+        "samples/kotlin-gradle/build.gradle.kts": 'plugins { kotlin("jvm") }\n',
+        "samples/kotlin-gradle/src/main/kotlin/Main.kt": "fun main() {}\n",
+    }
+    plan, owner = _plan(tmp_path / "ktlint-gradle", files)
+    assert dict(plan.services) == {"ktlint-gradle": "plugin/**"}
+    assert owner[plugin] == "ktlint-gradle"
+    assert owner["plugin/src/test/kotlin/KtlintPluginTest.kt"] == "-"
+    app: dict[str, str | bytes | None] = {
+        "settings.gradle.kts": (
+            'pluginManagement { includeBuild("build-logic") }\ninclude(":app")\n'
+        ),
+        "build-logic/settings.gradle.kts": 'rootProject.name = "build-logic"\n',
+        "build-logic/src/main/kotlin/Conventions.kt": "class Conventions\n",
+        "app/build.gradle.kts": 'plugins { id("conventions") }\n',
+        "app/src/main/kotlin/App.kt": "class App\n",
+    }
+    plan, _ = _plan(tmp_path / "app", app)
+    assert dict(plan.services) == {"app": "app/**"}
+
+
 def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_path: Path) -> None:
     """Without a build, top-level code folders are services with ``!`` globs for their tests;
     testdata/ is no service, and a non-ASCII path does not make a quoted folder one."""
