@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -291,16 +292,31 @@ def non_code(copy: Path, store: StoreFacts) -> Check:
     return check_non_code(views, paths)
 
 
+def _builds_a_project(copy: Path) -> bool:
+    """Whether the clone's root pyproject.toml declares a project to build (PEP 621's
+    ``[project]``, a ``[build-system]``, Poetry's package), not tools' tables alone."""
+    try:
+        table = tomllib.loads((copy / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True
+    tool = table.get("tool")
+    poetry = isinstance(tool, dict) and "poetry" in tool
+    return "project" in table or "build-system" in table or poetry
+
+
 def services(copy: Path, org: OrgConfig, repository: str, found_by: str) -> Check:
     """Services from the build, and no docs, tests, examples or test data in one."""
     # -z: a quoted non-ASCII path would be no file of the clone's.
     files = [f for f in git(copy, "ls-files", "-z").split("\0") if f]
     top = {f for f in files if "/" not in f}
     dotnet = any(f.endswith((".csproj", ".fsproj", ".vbproj")) for f in files)
+    builds = top & set(_BUILDS)
+    if "pyproject.toml" in builds and not _builds_a_project(copy):
+        # Tools' tables alone (micropython-lib's ``[tool.ruff]``, ``[tool.codespell]``) build
+        # nothing: such a pyproject is configuration, as PEP 518 lets it be.
+        builds.discard("pyproject.toml")
     has_build = (
-        bool(top & set(_BUILDS))
-        or any(f.endswith((".sln", ".slnx", ".gemspec")) for f in top)
-        or dotnet
+        bool(builds) or any(f.endswith((".sln", ".slnx", ".gemspec")) for f in top) or dotnet
     )
     from_build = None if not has_build else found_by not in _NOT_BUILT
     held = _services_of(org, repository, files)

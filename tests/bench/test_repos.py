@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from bench.repos import history, kinds, linguist
-from bench.repos.assess import Options, _comments_only, assess, releases, services
+from bench.repos.assess import (
+    Options,
+    _builds_a_project,
+    _comments_only,
+    assess,
+    releases,
+    services,
+)
 from bench.repos.catalogue import HELD_OUT, LIST, Listed, load_list
 from bench.repos.firstweek import quickstart_said
 from bench.repos.generated import _header_says, generated_files
@@ -1085,3 +1092,17 @@ def test_each_later_list_holds_none_of_the_lists_before_it(name: str) -> None:
     never apache/zookeeper, three of them held out (the sixteenth's to forty-fourth's six)."""
     names, held = _apart(name, _LISTS[: _LISTS.index(name)])
     assert (len(names), len(held)) == (6, _HELD_OUT.get(name, 3))
+
+
+def test_a_pyproject_of_tools_tables_alone_builds_nothing(tmp_path: Path) -> None:
+    """micropython-lib's root pyproject.toml holds only ``[tool.ruff]`` and
+    ``[tool.codespell]``: no build the services must be read from; one with a ``[project]``,
+    a ``[build-system]`` or Poetry's package is one, and one that does not parse is taken as
+    one."""
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.ruff]\nline-length = 99\n\n[tool.codespell]\ncount = ""\n')
+    assert not _builds_a_project(tmp_path)
+    for table in ('[project]\nname = "a"\n', '[build-system]\nrequires = ["hatchling"]\n',
+                  '[tool.poetry]\nname = "a"\n', "[unclosed\n"):  # fmt: skip
+        pyproject.write_text(table)
+        assert _builds_a_project(tmp_path)
