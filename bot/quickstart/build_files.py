@@ -21,6 +21,7 @@ import yaml
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from bot.quickstart import gradle_settings
 from bot.quickstart.service_names import NEVER_IN_SERVICE, kept
 from bot.quickstart.source_sets import other_source_sets
 from data.path_globs import glob_to_regex, in_globs
@@ -52,14 +53,6 @@ class Declared:
 # What a reader answers: the modules, and which build said so.
 Modules = tuple[list[Declared], str]
 
-# A Gradle settings file's ``include(":a", ":b:c")`` / ``include ':a', ':b'`` call: its
-# arguments run to the closing parenthesis, over lines in the Kotlin DSL's usual
-# ``include(\n  ":a",\n  ":b",\n)``, or in Groovy's form to the end of a line not ending in a comma.
-_GRADLE_INCLUDE = re.compile(r"^\s*include\b\s*(\()?", re.MULTILINE)
-_GRADLE_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
-_GRADLE_ROOT_NAME = re.compile(r"rootProject\.name\s*=\s*[\"']([^\"']+)[\"']")
-_GRADLE_INCLUDED_BUILD = re.compile(r"\bincludeBuild\s*\(?\s*[\"']([^\"']+)[\"']")
-_GRADLE_NAME = re.compile(r"[\"']:?([\w.:-]+)[\"']")
 _GO_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)", re.MULTILINE)
 # The settings module a Django project's ``manage.py`` names: its project package first.
 _DJANGO_SETTINGS = re.compile(r"DJANGO_SETTINGS_MODULE[\"']\s*,\s*[\"']([A-Za-z_]\w*)")
@@ -142,27 +135,6 @@ def _maven_modules(path: Path, pom: str, folder: str = "", depth: int = 0) -> li
     return found
 
 
-def _gradle_modules(text: str) -> list[str]:
-    """The folders of a Gradle settings file's ``include`` calls (``:a:b`` is ``a/b``), a
-    module commented out not among them."""
-    text = _GRADLE_COMMENT.sub("", text)
-    names: list[str] = []
-    for match in _GRADLE_INCLUDE.finditer(text):
-        start = match.end()
-        if match.group(1):
-            end = text.find(")", start)
-        else:
-            end = start
-            while (line_end := text.find("\n", end)) >= 0 and text[end:line_end].rstrip().endswith(
-                ","
-            ):
-                end = line_end + 1
-            end = text.find("\n", end)
-        arguments = text[start : end if end >= 0 else len(text)]
-        names += [n.replace(":", "/") for n in _GRADLE_NAME.findall(arguments)]
-    return names
-
-
 def _tops(files: list[str]) -> set[str]:
     """The folders two levels deep that hold the clone's files (``src/main``)."""
     return {"/".join(f.split("/", 2)[:2]) for f in files if f.count("/") >= 2}
@@ -174,9 +146,8 @@ def _included_builds(path: Path, text: str, tracked: set[str]) -> list[Declared]
     at the root and the plugin as an included build (JLLeitschuh/ktlint-gradle's ``plugin/``).
     An included build's own includes are its modules, else the build is one."""
     found: list[Declared] = []
-    for named in _GRADLE_INCLUDED_BUILD.findall(_GRADLE_COMMENT.sub("", text)):
-        folder = named.removeprefix("./").strip("/")
-        if not folder or not kept(folder):
+    for folder in gradle_settings.included_builds(text):
+        if not kept(folder):
             continue
         inner = next(
             (f"{folder}/{s}" for s in ("settings.gradle.kts", "settings.gradle")
@@ -184,11 +155,10 @@ def _included_builds(path: Path, text: str, tracked: set[str]) -> list[Declared]
             None,
         )  # fmt: skip
         settings = show(path, inner) or "" if inner else ""
-        modules = _folders([f"{folder}/{m}" for m in _gradle_modules(settings)])
+        modules = _folders([f"{folder}/{m}" for m in gradle_settings.modules(settings)])
         # A build of one module is named as its settings name its root project.
-        named = _GRADLE_ROOT_NAME.search(settings)
         if not modules and any(f.startswith(f"{folder}/src/") for f in tracked):
-            modules = [Declared(folder, named[1] if named else None)]
+            modules = [Declared(folder, gradle_settings.root_project_name(settings))]
         found += modules
     return found
 
@@ -402,7 +372,7 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         return found, "Maven <modules>"
     for settings in ("settings.gradle.kts", "settings.gradle"):
         text = show(path, settings) if settings in tracked else None
-        if text is not None and (found := _folders(_gradle_modules(text))):
+        if text is not None and (found := _folders(gradle_settings.modules(text))):
             return found, f"Gradle {settings} include"
         if (
             text is not None
