@@ -188,12 +188,14 @@ def test_anthropic_fault_still_delivers_and_the_briefing_records_its_narrative(
     fault: LLMFault,
 ) -> None:
     """Claude failing, slow or overloaded still sends the briefing once, narrated as recorded."""
-    with FakeAnthropic(hang_seconds=3.0) as claude:
+    # A hang outlasts the timeout, and the timeout outlasts an answer on a loaded machine (half
+    # a second could pass before the fake answered beside other jobs).
+    with FakeAnthropic(hang_seconds=6.0) as claude:
         claude.script(*fault.replies)
         settings = Settings(
             anthropic_api_key="test-key",
             anthropic_base_url=claude.url,
-            llm_timeout=0.5,
+            llm_timeout=2.0,
             llm_max_retries=fault.retries,
         )
         report = deliver(
@@ -251,7 +253,8 @@ def test_claude_is_asked_again_once_the_cool_down_is_over() -> None:
         narrator = ClaudeNarrator(
             api_key="test-key",
             base_url=claude.url,
-            timeout=1.0,
+            # Ample on a loaded machine: the last answer must arrive, not time out.
+            timeout=10.0,
             max_retries=0,
             cool_down=300.0,
             clock=lambda: now[0],
