@@ -14,6 +14,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from bench.repos import kinds
 
@@ -46,8 +47,23 @@ def is_code(path: str, content: bytes = b"", attrs: Mapping[str, str] | None = N
         return False
     if content and enry.is_binary(content):
         return False
-    language = enry.get_language(path, content)
+    language = _language(enry, path, content)
     return bool(language) and str(enry.get_language_type(language)) == "programming"
+
+
+def _language(enry: Any, path: str, content: bytes) -> str:
+    """go-enry's language of ``path``, where its content classifier's guess is one Linguist
+    gives the file's extension; else the extension's own (an Octave function's Texinfo help
+    made go-enry call ``inst/cl_multinom.m`` Texinfo, which no ``.m`` file is)."""
+    language = str(enry.get_language(path, content) or "")
+    name = path.rpartition("/")[2]
+    extension = f".{name.rpartition('.')[2].lower()}" if "." in name.lstrip(".") else ""
+    if not language or not extension:
+        return language
+    if extension in (e.lower() for e in enry.get_language_extensions(language) or ()):
+        return language
+    by_extension = str(enry.get_language_by_extension(path).language or "")
+    return by_extension or language
 
 
 def attributes(path: Path, files: Iterable[str]) -> dict[str, dict[str, str]]:

@@ -1107,3 +1107,36 @@ def test_a_pyproject_of_tools_tables_alone_builds_nothing(tmp_path: Path) -> Non
                   '[tool.poetry]\nname = "a"\n', "[unclosed\n"):  # fmt: skip
         pyproject.write_text(table)
         assert _builds_a_project(tmp_path)
+
+
+_OCTAVE = b"""## Copyright (C) 2022 Andreas Bertsatos
+##
+## -*- texinfo -*-
+## @deftypefn  {statistics} {@var{CL} =} cl_multinom (@var{x}, @var{N}, @var{b})
+## @deftypefnx {statistics} {@var{CL} =} cl_multinom (@var{x}, @var{N}, @var{b}, @var{method})
+##
+## Confidence level of multinomial portions.
+##
+## @code{cl_multinom} returns the confidence level of multinomial parameters
+## estimated as @math{p = x / sum(x)} with predefined confidence interval @var{b}.
+## @itemize
+## @item @var{x} is the column vector of the observed counts.
+## @item @var{N} is the sample size.
+## @end itemize
+## @end deftypefn
+
+function CL = cl_multinom (x, N, b = 0.05, method = "bonferroni")
+  if (nargin < 2)
+    print_usage;
+  endif
+  CL = x / N;
+endfunction
+"""
+
+
+def test_a_language_no_file_of_its_extension_has_is_not_the_files() -> None:
+    """An Octave function whose Texinfo help makes go-enry's content classifier say Texinfo
+    (gnu-octave/statistics' ``inst/cl_multinom.m``) is code by its ``.m`` extension's language:
+    no ``.m`` file is Texinfo; a README stays no code."""
+    assert linguist.is_code("inst/cl_multinom.m", _OCTAVE)
+    assert not linguist.is_code("README.md", b"# statistics\n")
