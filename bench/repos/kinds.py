@@ -63,7 +63,8 @@ _FILES = (
 _TEST_FILES = (
     "*_test.go", "test_*.py", "*_test.py", "*.test.js", "*.test.ts", "*.test.jsx",
     "*.test.tsx", "*.test.mjs", "*.spec.js", "*.spec.ts", "*.spec.jsx", "*.spec.tsx",
-    "*_spec.rb", "*_test.rb", "*_test.rs", "*_test.cc", "*_test.cpp",
+    "*_spec.rb", "*_test.rb", "*_test.rs", "*_test.cc", "*_test.cpp", "*.spec.lua",
+    "*_spec.lua", "*.spec.luau",
 )  # fmt: skip
 # Test classes by their capital T, matched in the name's own case: ``FooTest.java`` is a test,
 # ``Latest.java`` and UniTask's ``CombineLatest.cs`` are not.

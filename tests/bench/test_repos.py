@@ -831,12 +831,17 @@ def test_a_generated_table_of_contents_is_no_header_of_the_file() -> None:
 
 def test_a_compound_tests_folder_holds_tests() -> None:
     """A folder whose name's first or last word says tests (scryer-prolog's ``tests-pl/``,
-    NeoJSON's ``Neo-JSON-Tests/``) holds tests, as ``examples-ce2/`` holds examples."""
+    NeoJSON's ``Neo-JSON-Tests/``) holds tests, as ``examples-ce2/`` holds examples; a Lua spec
+    file is a test wherever it sits."""
     assert kinds.is_docs_or_tests("tests-pl/ffi_cstr.pl")
     assert kinds.is_docs_or_tests("test_utils/helpers.py")
     assert kinds.is_docs_or_tests("repository/Neo-JSON-Tests/NeoJSONObjectTests.class.st")
     assert not kinds.is_docs_or_tests("src/testing_tools.py")
     assert not kinds.is_docs_or_tests("pkgs/shelf_test_handler/lib/src/handler.dart")
+    # A Lua spec beside its module (roblox-lua-promise's TestEZ, busted's ``_spec.lua``).
+    assert kinds.is_docs_or_tests("lib/init.spec.lua")
+    assert kinds.is_docs_or_tests("spec/promise_spec.lua")
+    assert not kinds.is_docs_or_tests("lib/init.lua")
 
 
 def test_a_templates_header_is_not_its_own() -> None:
