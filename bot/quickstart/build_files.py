@@ -135,11 +135,6 @@ def _maven_modules(path: Path, pom: str, folder: str = "", depth: int = 0) -> li
     return found
 
 
-def _tops(files: list[str]) -> set[str]:
-    """The folders two levels deep that hold the clone's files (``src/main``)."""
-    return {"/".join(f.split("/", 2)[:2]) for f in files if f.count("/") >= 2}
-
-
 def _included_builds(path: Path, text: str, tracked: set[str]) -> list[Declared]:
     """The modules of the builds a root Gradle settings file includes whole (``includeBuild``)
     when the root builds no module of its own: a Gradle plugin's repository builds its samples
@@ -368,22 +363,20 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
     includes none) is one module, its code under ``src/main/``: ``src/site``, ``src/changes``
     or ``src/assembly`` are no services of their own."""
     tracked = set(files)
+    # A root module of its own (``src/main``) is the build's, whatever builds it includes whole.
+    own_module = any(f.startswith("src/main/") for f in files)
     if "pom.xml" in tracked and (found := _folders(_maven_modules(path, "pom.xml"))):
         return found, "Maven <modules>"
     for settings in ("settings.gradle.kts", "settings.gradle"):
         text = show(path, settings) if settings in tracked else None
         if text is not None and (found := _folders(gradle_settings.modules(text))):
             return found, f"Gradle {settings} include"
-        if (
-            text is not None
-            and "src/main" not in _tops(files)
-            and (found := _included_builds(path, text, tracked))
-        ):
+        if text is not None and not own_module and (found := _included_builds(path, text, tracked)):
             return found, f"Gradle {settings} includeBuild"
     single = next(
         (b for b in ("pom.xml", "build.gradle.kts", "build.gradle") if b in tracked), None
     )
-    if single is not None and any(f.startswith("src/main/") for f in files):
+    if single is not None and own_module:
         kind = "Maven" if single == "pom.xml" else "Gradle"
         name = (artifact_id(path) if single == "pom.xml" else None) or path.name
         return [
