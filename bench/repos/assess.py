@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import yaml
+
 from bench.repos import history, kinds, linguist
 from bench.repos.catalogue import Listed
 from bench.repos.firstweek import first_briefing_facts, quickstart_said
@@ -304,6 +306,19 @@ def _builds_a_project(copy: Path) -> bool:
     return "project" in table or "build-system" in table or poetry
 
 
+def _declares_a_workspace(copy: Path) -> bool:
+    """Whether the clone's root pnpm-workspace.yaml lists workspace packages (``packages``), not
+    settings alone: pnpm 10 keeps its settings there (``onlyBuiltDependencies``, catalogs) in a
+    project with no workspace at all (pnpm.io/settings)."""
+    try:
+        table = yaml.safe_load((copy / "pnpm-workspace.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return True
+    if table is None:
+        return False  # an empty file lists nothing
+    return not isinstance(table, dict) or bool(table.get("packages"))
+
+
 def services(copy: Path, org: OrgConfig, repository: str, found_by: str) -> Check:
     """Services from the build, and no docs, tests, examples or test data in one."""
     # -z: a quoted non-ASCII path would be no file of the clone's.
@@ -315,6 +330,10 @@ def services(copy: Path, org: OrgConfig, repository: str, found_by: str) -> Chec
         # Tools' tables alone (micropython-lib's ``[tool.ruff]``, ``[tool.codespell]``) build
         # nothing: such a pyproject is configuration, as PEP 518 lets it be.
         builds.discard("pyproject.toml")
+    if "pnpm-workspace.yaml" in builds and not _declares_a_workspace(copy):
+        # Settings alone (googleworkspace/apps-script-samples' ``onlyBuiltDependencies``) make
+        # no workspace: its folders are no packages a build declares.
+        builds.discard("pnpm-workspace.yaml")
     has_build = (
         bool(builds) or any(f.endswith((".sln", ".slnx", ".gemspec")) for f in top) or dotnet
     )

@@ -17,6 +17,7 @@ from bench.repos.assess import (
     Options,
     _builds_a_project,
     _comments_only,
+    _declares_a_workspace,
     assess,
     releases,
     services,
@@ -1116,6 +1117,20 @@ def test_a_pyproject_of_tools_tables_alone_builds_nothing(tmp_path: Path) -> Non
                   '[tool.poetry]\nname = "a"\n', "[unclosed\n"):  # fmt: skip
         pyproject.write_text(table)
         assert _builds_a_project(tmp_path)
+
+
+def test_a_pnpm_workspace_file_of_settings_alone_declares_no_workspace(tmp_path: Path) -> None:
+    """apps-script-samples' pnpm-workspace.yaml holds only pnpm 10's ``onlyBuiltDependencies``:
+    no workspace the services must be read from; one listing ``packages`` is one, and one that
+    does not parse is taken as one."""
+    workspace = tmp_path / "pnpm-workspace.yaml"
+    workspace.write_text("# Copyright\nonlyBuiltDependencies:\n  - esbuild\n")
+    assert not _declares_a_workspace(tmp_path)
+    workspace.write_text("")
+    assert not _declares_a_workspace(tmp_path)
+    for text in ("packages:\n  - 'packages/*'\n", "packages: [\n"):
+        workspace.write_text(text)
+        assert _declares_a_workspace(tmp_path)
 
 
 _OCTAVE = b"""## Copyright (C) 2022 Andreas Bertsatos
