@@ -169,7 +169,12 @@ __all__ = [
 # no dependency change, as a package.json's devDependencies of a published package are not
 # (``data.sources.local_git.pubspec_manifests``: dart-lang/shelf's release bumps of
 # ``version`` counted as dependency changes).
-SCORER_VERSION = "38"
+# 39: a private package.json of tools alone (no dependency but development ones, no entry point
+# or workspaces, no script that builds, starts or publishes) changes no dependency by its
+# devDependencies, nor does its lock file (``data.sources.local_git.npm_manifests``:
+# trailheadapps/lwc-recipes' relocks of eslint and jest lifted test-only changes out of the
+# no-code cap).
+SCORER_VERSION = "39"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,9 @@ their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` 
 description; Pipenv's ``Pipfile`` and ``Pipfile.lock`` hold development packages that a
 deploy (``pipenv install --deploy``) does not install, and a published npm package's
 ``devDependencies`` and lock file (a package is published unless ``private``, or when it names
-what it publishes though ``private``) are not installed for its users, nor a crate's
+what it publishes though ``private``) are not installed for its users, nor a private package's of
+tools alone (no dependency but development ones, no entry point, no script that builds, starts or
+publishes: a Salesforce DX project's linters and test runner), nor a crate's
 ``[dev-dependencies]`` ever compiled into what it ships (nor the packages a ``Cargo.lock``
 gains for such an entry added beside it, nor its crates' own versions a release bumps in it),
 nor a PHP package's ``require-dev``,
@@ -39,6 +41,7 @@ from data.source_values import SourceChangeFile
 from data.sources.local_git.cargo_manifests import cargo_lock, cargo_manifest, only_added
 from data.sources.local_git.git_command import read_blobs, run_git
 from data.sources.local_git.gradle_scripts import gradle_script
+from data.sources.local_git.npm_manifests import NPM_LOCKS, package_json, pins_nothing_shipped
 from data.sources.local_git.pubspec_manifests import pubspec
 
 __all__ = ["declarations", "with_dependency_edits"]
@@ -48,17 +51,6 @@ _BUILD_TOOLS = frozenset(
     {"poetry", "pdm", "uv", "hatch", "setuptools", "setuptools_scm", "flit", "flit_core",
      "maturin", "scikit-build", "pixi", "rye", "meson-python", "pdm-backend"}
 )  # fmt: skip
-# package.json keys that configure development tools or describe the package, and ship
-# nothing: linters, formatters, test runners, git hooks, release bots, metadata.
-_NPM_TOOLING = frozenset(
-    {"eslintConfig", "eslintIgnore", "prettier", "jest", "lint-staged", "husky", "commitlint",
-     "stylelint", "nyc", "c8", "ava", "mocha", "xo", "standard", "remarkConfig",
-     "markdownlint", "renovate", "simple-git-hooks", "size-limit", "release", "changelog",
-     "scripts", "description", "keywords", "repository", "bugs", "homepage", "author",
-     "contributors", "maintainers", "funding", "license", "private", "volta", "packageManager",
-     "devEngines", "tsd", "typeCoverage", "knip", "vitest", "np", "release-it", "version"}
-)  # fmt: skip
-
 
 # PEP 621's description of a project (and Poetry's of its package): what the index shows, not
 # what an install resolves (typer's "Python :: 3.12" classifier added beside its CI matrix).
@@ -91,35 +83,6 @@ def _pyproject(text: str) -> object:
         for key in _PYPROJECT_METADATA:
             project.pop(key, None)
     return document
-
-
-# The fields by which a package.json says what it publishes for others to install: a package
-# naming them is published though its root file says ``private`` (zustand marks the checkout's
-# package.json private and publishes a copy of it from its build). ``main`` and ``bin`` are
-# not among them: an Electron application names its ``main``, and its devDependencies (Electron
-# itself) are what it ships.
-_PUBLISHES = ("module", "exports", "types", "typings", "files")
-
-
-def _published(document: dict[str, Any]) -> bool:
-    """Whether a package.json is a published package's: not ``private``, or naming what it
-    publishes; an application or a workspace root is neither."""
-    return document.get("private") is not True or any(document.get(k) for k in _PUBLISHES)
-
-
-def _package_json(text: str) -> object:
-    document = json.loads(text)
-    if not isinstance(document, dict):
-        return document
-    # A published package's devDependencies are never installed for those who use it (npm
-    # installs them only in the package's own checkout); a private one (an application, a
-    # workspace root) builds what it deploys with them, so there they count.
-    published = _published(document)
-    return {
-        k: v
-        for k, v in document.items()
-        if k not in _NPM_TOOLING and not (published and k == "devDependencies")
-    }
 
 
 # composer.json keys that describe the package or configure its development: what a checkout's
@@ -304,7 +267,7 @@ _PROJECT_EXTENSIONS = (".csproj", ".fsproj", ".vbproj")
 _READERS: dict[str, Callable[[str], object]] = {
     "pom.xml": _pom,
     "pyproject.toml": _pyproject,
-    "package.json": _package_json,
+    "package.json": package_json,
     "composer.json": _composer,
     "cargo.toml": cargo_manifest,
     "cargo.lock": cargo_lock,
@@ -413,21 +376,17 @@ def _added_or_deleted(path: Path, sha: str, paths: list[str]) -> dict[str, str]:
     return {fields[k + 1]: fields[k] for k in range(0, len(fields) - 1, 2)}
 
 
-# npm's, Yarn's and pnpm's lock files: npm never reads a dependency's lock file, so a published
-# package's pins no one who installs it (``npm-shrinkwrap.json`` is published and obeyed: not here).
-_NPM_LOCKS = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml"})
-
-
 def _published_locks(
     path: Path, sha: str, files: tuple[SourceChangeFile, ...]
 ) -> tuple[SourceChangeFile, ...]:
-    """``files``, each npm lock file beside a published package's ``package.json``
-    (``_published``) marked as no dependency change: it pins only the package's own checkout."""
+    """``files``, each npm lock file beside a published package's ``package.json`` or one of
+    tools alone (``npm_manifests.pins_nothing_shipped``) marked as no dependency change: it
+    pins only the package's own checkout."""
     locks = [
         i
         for i, f in enumerate(files)
         if f.change_type != "deleted"
-        and f.path.rpartition("/")[2] in _NPM_LOCKS
+        and f.path.rpartition("/")[2] in NPM_LOCKS
         and "\n" not in f.path
     ]
     if not locks:
@@ -442,6 +401,6 @@ def _published_locks(
             package = json.loads(blob) if blob is not None else None
         except ValueError:
             continue
-        if isinstance(package, dict) and _published(package):
+        if isinstance(package, dict) and pins_nothing_shipped(package):
             out[i] = replace(files[i], code_added=0, code_deleted=0)
     return tuple(out)

@@ -349,6 +349,70 @@ def test_a_private_package_naming_what_it_publishes_is_published() -> None:
     assert declarations("package.json", app % "30") != declarations("package.json", app % "31")
 
 
+def test_a_private_package_of_tools_alone_declares_nothing_by_its_dev_dependencies() -> None:
+    """A private package.json with devDependencies alone and scripts that only lint and test
+    (trailheadapps/lwc-recipes' eslint, jest and husky beside its Salesforce code) declares
+    nothing by a devDependencies bump; one with a build or start script (a Vite application
+    keeps its framework there), a runtime dependency or workspaces still does."""
+    tools = (
+        '{"name": "recipes", "private": true, "scripts": {"lint": "eslint .", "test:unit":'
+        ' "sfdx-lwc-jest", "prepare": "husky"}, "devDependencies": {"eslint": "%s"}}'
+    )
+    assert declarations("package.json", tools % "8") == declarations("package.json", tools % "9")
+    for shipping in (
+        '"scripts": {"build": "vite build"}',
+        '"scripts": {"start:prod": "node ."}',
+        '"dependencies": {"react": "18"}',
+        '"workspaces": ["packages/*"]',
+    ):
+        app = (
+            '{"name": "app", "private": true, ' + shipping + ', "devDependencies": {"vite": "%s"}}'
+        )
+        assert declarations("package.json", app % "5") != declarations("package.json", app % "6")
+
+
+def test_a_tooling_packages_lock_file_pins_nothing_that_ships(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The lock file of a private package.json of linters and test runners alone, relocked
+    with its devDependencies bumped, is stored as no dependency change, as the package.json
+    itself; an application's beside it is one."""
+    repo = GitRepo(tmp_path / "sfdx")
+    tools = '{"name": "r", "private": true, "scripts": {"lint": "eslint ."}, "devDependencies": %s}'
+    app = (
+        '{"name": "app", "private": true, "scripts": {"build": "vite build"}, '
+        '"devDependencies": %s}'
+    )
+    repo.commit(
+        {"package.json": tools % '{"eslint": "8"}', "package-lock.json": '{"eslint": "8"}\n',
+         "web/package.json": app % '{"vite": "5"}', "web/package-lock.json": '{"vite": "5"}\n',
+         "force-app/main/default/classes/A.cls": "public class A {}\n"},
+        "Start",
+        T0,
+    )  # fmt: skip
+    repo.commit(
+        {"package.json": tools % '{"eslint": "9"}', "package-lock.json": '{"eslint": "9"}\n',
+         "web/package.json": app % '{"vite": "6"}', "web/package-lock.json": '{"vite": "6"}\n'},
+        "Bump the linters and the bundler",
+        T0 + timedelta(days=1),
+    )  # fmt: skip
+    sync_clone(
+        engine, parse_org_config(f'[[repositories]]\nname = "acme/r"\npath = "{repo.path}"\n')
+    )
+    with Session(engine) as session:
+        rows = session.exec(
+            select(ChangeFile.path, ChangeFile.code_added)
+            .join(Change, col(ChangeFile.change_id) == col(Change.id))
+            .where(col(Change.title) == "Bump the linters and the bundler")
+        ).all()
+    assert dict(rows) == {
+        "package.json": 0,
+        "package-lock.json": 0,
+        "web/package.json": None,
+        "web/package-lock.json": None,
+    }
+
+
 def test_a_poms_test_scoped_dependencies_are_no_declaration() -> None:
     """A dependency of ``test`` scope added, bumped or dropped (jsoup's integration tests'
     Jetty proxy, #2032) declares nothing; the same dependency without a scope, which the
