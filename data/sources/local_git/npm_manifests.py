@@ -45,11 +45,13 @@ _SHIPPING_FIELDS = (
 )  # fmt: skip
 # Scripts by whose names a package builds, starts, serves or publishes something (npm's lifecycle
 # scripts and the usual names, the part before a ``:``): with any, its devDependencies may be what
-# it ships (a Vite application keeps its framework among them).
+# it ships (a Vite application keeps its framework among them). Not the install scripts: a private
+# package is installed by no one, so they run in its own checkout (``"postinstall": "husky
+# install"``), and what they might prepare for a build, a build script ships.
 _SHIPPING_SCRIPTS = frozenset(
     {"build", "start", "dev", "serve", "preview", "watch", "bundle", "compile", "dist", "package",
-     "pack", "prepack", "prepublish", "prepublishOnly", "publish", "preinstall", "install",
-     "postinstall", "deploy", "release", "generate", "export"}
+     "pack", "prepack", "prepublish", "prepublishOnly", "publish", "deploy", "release",
+     "generate", "export"}
 )  # fmt: skip
 
 

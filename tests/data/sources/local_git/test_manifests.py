@@ -356,7 +356,7 @@ def test_a_private_package_of_tools_alone_declares_nothing_by_its_dev_dependenci
     keeps its framework there), a runtime dependency or workspaces still does."""
     tools = (
         '{"name": "recipes", "private": true, "scripts": {"lint": "eslint .", "test:unit":'
-        ' "sfdx-lwc-jest", "prepare": "husky"}, "devDependencies": {"eslint": "%s"}}'
+        ' "sfdx-lwc-jest", "postinstall": "husky install"}, "devDependencies": {"eslint": "%s"}}'
     )
     assert declarations("package.json", tools % "8") == declarations("package.json", tools % "9")
     for shipping in (
