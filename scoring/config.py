@@ -174,7 +174,10 @@ __all__ = [
 # devDependencies, nor does its lock file (``data.sources.local_git.npm_manifests``:
 # trailheadapps/lwc-recipes' relocks of eslint and jest lifted test-only changes out of the
 # no-code cap).
-SCORER_VERSION = "39"
+# 40: a file of an extension several languages share whose text Linguist's heuristics read as a
+# typeset document (TeX, Roff) holds no code, as one named for such a language does not
+# (posquit0/Awesome-CV's LaTeX class ``awesome-cv.cls``, TeX to Linguist, was lexed as code).
+SCORER_VERSION = "40"
 
 
 @dataclass(frozen=True, slots=True)

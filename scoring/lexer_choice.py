@@ -23,6 +23,7 @@ from pygments.lexers import _mapping, find_lexer_class, get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from scoring.linguist import LanguageType, content_language, languages_of, type_of
+from scoring.typed_code import DOCUMENT_MARKUP
 
 __all__ = ["holds_no_code", "lexer_for_text", "shared_extension"]
 
@@ -65,12 +66,17 @@ def _claiming(name: str, language: str) -> Lexer | None:
 
 def holds_no_code(name: str, text: str) -> bool:
     """Whether Linguist's heuristics read the text of ``name``, an extension several languages
-    share, as a data or prose language: jq's release signatures ``*.tar.gz.asc`` are Public
-    Key (data), not the AGS Script ``.asc`` names first, and an ``.asc`` guide is AsciiDoc."""
+    share, as a data or prose language or a typeset document's (``typed_code``'s TeX, Roff):
+    jq's release signatures ``*.tar.gz.asc`` are Public Key (data), not the AGS Script ``.asc``
+    names first, an ``.asc`` guide is AsciiDoc, and a LaTeX class ``awesome-cv.cls`` is TeX,
+    not the Visual Basic or Apex class its extension also names."""
     if not shared_extension(name):
         return False
     language = content_language(name, text[:_SAMPLE_CHARS])
-    return type_of(language) in (LanguageType.DATA, LanguageType.PROSE)
+    return language in DOCUMENT_MARKUP or type_of(language) in (
+        LanguageType.DATA,
+        LanguageType.PROSE,
+    )
 
 
 def lexer_for_text(name: str, text: str, default: Lexer | None) -> Lexer | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scoring.linguist import LanguageType, is_configuration, language_of, type_of
 
-__all__ = ["typed_code"]
+__all__ = ["DOCUMENT_MARKUP", "typed_code"]
 
 # Schema and query languages Linguist types as data: what they declare ships (a query, an
 # API's messages), so riskbrief reads them as code.
@@ -22,7 +22,7 @@ _SCHEMA_LANGUAGES = frozenset(
 # its source, ``xv6.ps``), which no service runs, though Linguist types them as markup as it
 # does a component or a template.
 _CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
-_DOCUMENT_MARKUP = frozenset(
+DOCUMENT_MARKUP = frozenset(
     {"Jupyter Notebook", "TeX", "BibTeX", "BibTeX Style", "Roff", "Roff Manpage",
      "Rich Text Format", "PostScript"}
 )  # fmt: skip
@@ -47,7 +47,7 @@ def typed_code(path: str) -> bool:
     language = language_of(path)
     if language is None:
         return "." not in path[path.rfind("/") + 1 :]
-    if language in _DOCUMENT_MARKUP:
+    if language in DOCUMENT_MARKUP:
         return False
     if language in _TEMPLATE_LANGUAGES and _renders_no_code(path):
         return False

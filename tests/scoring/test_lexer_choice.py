@@ -65,3 +65,11 @@ def test_a_signature_or_a_guide_in_a_shared_extension_holds_no_code() -> None:
     assert not holds_no_code("x.py", "# nothing shared\n")
     added = [["+" + line for line in signature.splitlines()]]
     assert code_lines("sig/v1.7/jq-1.7.tar.gz.asc", added) == (0, 0)
+
+
+def test_a_typeset_document_in_a_shared_extension_holds_no_code() -> None:
+    """A ``.cls`` whose text Linguist's heuristics read as TeX holds no code, as a ``.tex``
+    file does not; an Apex class of the same extension is code."""
+    latex = "\\NeedsTeXFormat{LaTeX2e}\n\\ProvidesClass{awesome-cv}[2017/02/05 v1.6.1]\n"
+    assert holds_no_code("awesome-cv.cls", latex)
+    assert not holds_no_code("Account.cls", "public class Account {\n  Integer n;\n}\n")

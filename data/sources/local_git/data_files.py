@@ -1,13 +1,15 @@
 """Which files of a clone hold data where their extension names a programming language: a Qt
-translation (``Internationalization_ca.ts``, an XML document) is no TypeScript.
+translation (``Internationalization_ca.ts``, an XML document) is no TypeScript, and a LaTeX
+class (``awesome-cv.cls``, a TeX document as ``typed_code`` reads one) no Apex.
 
 Linguist keeps heuristics for the extensions several languages share, and for a few whose
 extension index names one language though another writes files of that name too (``.ts``:
 TypeScript, and Qt Linguist's XML translations, ``<TS>``). The mined diff shows a file's hunks
 only, which rarely hold what tells them apart (an XML declaration, the ``<TS>`` root), so the
 head of each such file is read once per sync at the commit that first shows it, and a file
-whose head Linguist's heuristics read as a data or prose language holds no line of code: its
-changes store none (``SourceChangeFile.code_added``), as a manifest edit of tool settings does.
+whose head Linguist's heuristics read as a data or prose language, or a typeset document's
+(``typed_code.DOCUMENT_MARKUP``: TeX, Roff), holds no line of code: its changes store none
+(``SourceChangeFile.code_added``), as a manifest edit of tool settings does.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from data.sources.local_git.git_command import read_blobs
 from scoring.lexer_choice import shared_extension
 from scoring.linguist import LanguageType, content_language, languages_of, type_of
 from scoring.paths import path_kinds
+from scoring.typed_code import DOCUMENT_MARKUP
 
 __all__ = ["DataFiles", "told_by_content"]
 
@@ -55,8 +58,9 @@ def told_by_content(path: str) -> bool:
 
 
 class DataFiles:
-    """The files of a clone whose text Linguist reads as data or prose though their extension
-    names a programming language, each path read once per sync (a rename keeps the verdict)."""
+    """The files of a clone whose text Linguist reads as data, prose or a typeset document
+    though their extension names a programming language, each path read once per sync (a
+    rename keeps the verdict)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -78,7 +82,10 @@ class DataFiles:
                     continue
                 head = blob[:_HEAD_BYTES].decode("utf-8", "replace")
                 language = content_language(path, head)
-                self.verdicts[path] = type_of(language) in (LanguageType.DATA, LanguageType.PROSE)
+                self.verdicts[path] = language in DOCUMENT_MARKUP or type_of(language) in (
+                    LanguageType.DATA,
+                    LanguageType.PROSE,
+                )
 
     def files(
         self, sha: str, files: tuple[SourceChangeFile, ...], reader: FileLengths | None = None

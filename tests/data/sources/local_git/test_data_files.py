@@ -88,6 +88,32 @@ def test_a_qt_translation_holds_no_code_while_typescript_does(
     assert lines[("Translated using Weblate (Catalan)", "src/arrow.ts")] == (1, 1)
 
 
+def test_a_latex_class_holds_no_code_while_an_apex_class_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A LaTeX class (``.cls``: TeX, Apex, Visual Basic to Linguist) edited in its middle, its
+    ``\\ProvidesClass`` head out of the hunk's sight, stores no line of code, as a TeX
+    document does not; an Apex class of the same extension stores its lines of code."""
+    repo = GitRepo(tmp_path / "app")
+    head = "\\NeedsTeXFormat{LaTeX2e}\n\\ProvidesClass{cv}[2017/02/05 CV]\n\\LoadClass{article}\n"
+    body = "".join(f"\\newcommand{{\\x{i}}}{{{i}}}\n" for i in range(30))
+    apex = "public class Account {\n" + "".join(f"  Integer n{i};\n" for i in range(30)) + "}\n"
+    repo.commit({"cv.cls": head + body, "Account.cls": apex}, "Add", T0)
+    repo.commit(
+        {
+            "cv.cls": head + body + "\\definecolor{teal}{HTML}{008080}\n",
+            "Account.cls": apex[:-2] + "  Integer extra;\n}\n",
+        },
+        "Colour",
+        T0 + timedelta(days=1),
+    )
+    sync_clone(engine, _org(repo))
+    lines = _code_lines(engine)
+    assert lines[("Add", "cv.cls")] == (0, 0)
+    assert lines[("Colour", "cv.cls")] == (0, 0)
+    assert lines[("Colour", "Account.cls")] == (1, 0)
+
+
 def test_only_extensions_linguist_tells_apart_by_text_are_read() -> None:
     """``.ts``, ``.h`` and Perl's ``.pl`` are read for their text; Python, Go, Markdown,
     JSON and a manifest (``go.mod``) are not."""
