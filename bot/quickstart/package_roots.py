@@ -1,7 +1,8 @@
 """The one package a clone is, by a package manager whose manifest at the root (or its
-versions' folder) names one: a LuaRocks rock (its rockspecs' ``package``) and an Alire crate
-(``alire.toml``'s ``name``). Each is built from the root, so the whole clone is its service:
-the makefile, install scripts and manifest beside the sources."""
+versions' folder) names one: a LuaRocks rock (its rockspecs' ``package``), an Alire crate
+(``alire.toml``'s ``name``) and a Nimble package (its one root ``<name>.nimble``). Each is
+built from the root, so the whole clone is its service: the makefile, install scripts, build
+tasks and manifest beside the sources."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ _ROCKSPEC_FOLDERS = frozenset({"", "rockspec", "rockspecs"})
 
 
 def package_root(path: Path, files: list[str]) -> Modules | None:
-    """The whole clone as the one rock or crate its root manifests name, or None."""
-    return _luarocks(path, files) or _alire(path, files)
+    """The whole clone as the one rock, crate or Nimble package its root manifests name, or
+    None."""
+    return _luarocks(path, files) or _alire(path, files) or _nimble(files)
 
 
 def _luarocks(path: Path, files: list[str]) -> Modules | None:
@@ -50,3 +52,14 @@ def _alire(path: Path, files: list[str]) -> Modules | None:
     if not isinstance(name, str) or not name:
         return None
     return [Declared("", name)], "the Alire crate (alire.toml)"
+
+
+def _nimble(files: list[str]) -> Modules | None:
+    """A Nimble package (Nim's package manager), declared by the one ``.nimble`` file at the
+    root and named by it (https://github.com/nim-lang/nimble: the package's name is the
+    file's): one package built from the root, whose tasks (``task bindings``) build what else
+    it ships; None without one, or with several."""
+    specs = [f for f in files if "/" not in f and f.endswith(".nimble") and f != ".nimble"]
+    if len(specs) != 1:
+        return None
+    return [Declared("", specs[0].removesuffix(".nimble"))], f"the Nimble package ({specs[0]})"

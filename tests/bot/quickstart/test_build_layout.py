@@ -1874,6 +1874,27 @@ def test_an_alire_crate_is_the_whole_clone(tmp_path: Path) -> None:
     assert owner["testsuite/drivers/helpers.py"] == "-"
 
 
+def test_a_nimble_package_is_the_whole_clone(tmp_path: Path) -> None:
+    """A root ``pixie.nimble`` (treeform/pixie) makes one service of the whole clone named after
+    the package, its manifest and the bindings its tasks build among it, where the top-level
+    folders had split it and left the manifest in none; its tests are no service's."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "pixie.nimble": 'version = "6.0.0"\nsrcDir = "src"\nrequires "vmath >= 3.0.0"\n',
+            "src/pixie.nim": "import pixie/images\n",
+            "src/pixie/images.nim": "type Image* = ref object\n",
+            "bindings/bindings.nim": "import pixie\n",
+            "experiments/trapezoids.nim": "import pixie\n",
+            "tests/test_images.nim": "import pixie\n",
+        },
+    )
+    assert plan.services == (("pixie", "**"),)
+    assert owner["pixie.nimble"] == owner["bindings/bindings.nim"] == "pixie"
+    assert owner["src/pixie/images.nim"] == "pixie"
+    assert owner["tests/test_images.nim"] == "-"
+
+
 def test_a_repository_of_examples_drafts_a_service_per_example(tmp_path: Path) -> None:
     """A repository whose code is all in folders named for examples (Play's samples, one sbt
     build each) drafts each example as a service, where every example was code in no service;
