@@ -177,7 +177,10 @@ __all__ = [
 # 40: a file of an extension several languages share whose text Linguist's heuristics read as a
 # typeset document (TeX, Roff) holds no code, as one named for such a language does not
 # (posquit0/Awesome-CV's LaTeX class ``awesome-cv.cls``, TeX to Linguist, was lexed as code).
-SCORER_VERSION = "40"
+# 41: a diagram written as text in a language Linguist types as markup (Mermaid's ``.mmd``, D2,
+# Pic) is no code, as PlantUML and Graphviz's DOT, which it types as data, are not
+# (nf-core/rnaseq's metro map redrawn in Mermaid was high with no code by Linguist).
+SCORER_VERSION = "41"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,13 @@ _SCHEMA_LANGUAGES = frozenset(
 # TeX, BibTeX and Roff typeset documents (a paper, a manual, a book, a man page) and a word
 # processor's Rich Text (an app's ``Credits.rtf``) and PostScript's pages (xv6's printout of
 # its source, ``xv6.ps``), which no service runs, though Linguist types them as markup as it
-# does a component or a template.
+# does a component or a template; and the diagrams written as text that Linguist types as markup
+# (Mermaid, D2, Roff's Pic), as it types PlantUML and Graphviz's DOT as data: a picture drawn
+# from text, which no service runs either (nf-core/rnaseq's metro map ``metro_map.mmd``).
 _CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
 DOCUMENT_MARKUP = frozenset(
     {"Jupyter Notebook", "TeX", "BibTeX", "BibTeX Style", "Roff", "Roff Manpage",
-     "Rich Text Format", "PostScript"}
+     "Rich Text Format", "PostScript", "Mermaid", "D2", "Pic"}
 )  # fmt: skip
 # Linguist's template languages: a file in one renders the file its name holds without the
 # template's extension (``nginx.conf.j2`` renders ``nginx.conf``). Linguist has no type for

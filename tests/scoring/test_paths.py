@@ -464,6 +464,26 @@ def test_tex_and_roff_documents_are_no_code(path: str, code: bool) -> None:
 @pytest.mark.parametrize(
     ("path", "code"),
     [
+        # nf-core/rnaseq's metro map of its pipeline, in Mermaid.
+        ("assets/metro_map.mmd", False),
+        ("diagrams/architecture.d2", False),
+        ("docs/flow.puml", False),
+        ("docs/graph.dot", False),
+        # A component stays code: Linguist types Vue markup as it does Mermaid.
+        ("src/App.vue", True),
+        ("src/diagram.ts", True),
+    ],
+)
+def test_diagrams_written_as_text_are_no_code(path: str, code: bool) -> None:
+    """A diagram written as text (Mermaid, D2), which Linguist types as markup as it types
+    PlantUML and DOT as data, draws a picture no service runs (nf-core/rnaseq's metro map
+    redrawn was high with no code by Linguist); a component is still code."""
+    assert path_kinds(path).code is code
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
         ("Brewfile", False),
         ("Brewfile.lock.json", False),
         ("Dangerfile", False),
