@@ -9,7 +9,8 @@ build); a CMake project's C and C++ code folders; each PowerShell module a
 ``.psd1`` manifest declares. Test (a
 .NET project with a test SDK too, whatever its name), benchmark, sample, fuzz and xtask
 modules are left out here. The .NET projects are read in ``bot.quickstart.dotnet_projects``,
-a LuaRocks rock, an Alire crate or a Nimble package in ``bot.quickstart.package_roots``, and a single npm
+a LuaRocks rock, an Alire crate, a Nimble package or a Nextflow pipeline in
+``bot.quickstart.package_roots``, and a single npm
 package's published code (its ``files``, else its ``main`` file's folder) in
 ``bot.quickstart.npm_package``.
 """

@@ -1,8 +1,9 @@
 """The one package a clone is, by a package manager whose manifest at the root (or its
 versions' folder) names one: a LuaRocks rock (its rockspecs' ``package``), an Alire crate
-(``alire.toml``'s ``name``) and a Nimble package (its one root ``<name>.nimble``). Each is
-built from the root, so the whole clone is its service: the makefile, install scripts, build
-tasks and manifest beside the sources."""
+(``alire.toml``'s ``name``), a Nimble package (its one root ``<name>.nimble``) and a Nextflow
+pipeline (``nextflow.config``'s ``manifest.name``). Each is built or run from the root, so the
+whole clone is its service: the makefile, install scripts, build tasks and manifest beside the
+sources, and a pipeline's ``bin/`` scripts, which Nextflow puts on its processes' path."""
 
 from __future__ import annotations
 
@@ -14,15 +15,20 @@ from bot.quickstart.build_files import Declared, Modules, show
 
 __all__ = ["package_root"]
 
+# ``manifest { name = 'nf-core/rnaseq' … }`` in a Nextflow configuration (the block's first
+# ``name``; a pipeline's parameters sit in ``params``, before or after it).
+_NEXTFLOW_NAME = re.compile(
+    r"^\s*manifest\s*\{[^}]*?^\s*name\s*=\s*[\"']([^\"']+)[\"']", re.M | re.S
+)
 _ROCKSPEC_PACKAGE = re.compile(r"^\s*package\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
 # Where a rock keeps its rockspecs: at the root, or one per released version in a folder.
 _ROCKSPEC_FOLDERS = frozenset({"", "rockspec", "rockspecs"})
 
 
 def package_root(path: Path, files: list[str]) -> Modules | None:
-    """The whole clone as the one rock, crate or Nimble package its root manifests name, or
-    None."""
-    return _luarocks(path, files) or _alire(path, files) or _nimble(files)
+    """The whole clone as the one rock, crate, Nimble package or Nextflow pipeline its root
+    manifests name, or None."""
+    return _luarocks(path, files) or _alire(path, files) or _nimble(files) or _nextflow(path, files)
 
 
 def _luarocks(path: Path, files: list[str]) -> Modules | None:
@@ -63,3 +69,16 @@ def _nimble(files: list[str]) -> Modules | None:
     if len(specs) != 1:
         return None
     return [Declared("", specs[0].removesuffix(".nimble"))], f"the Nimble package ({specs[0]})"
+
+
+def _nextflow(path: Path, files: list[str]) -> Modules | None:
+    """A Nextflow pipeline: a root ``nextflow.config`` whose ``manifest`` names it beside the
+    root ``main.nf`` it runs (https://www.nextflow.io/docs/latest/config.html#scope-manifest),
+    named by the name's last part (``rnaseq`` of ``nf-core/rnaseq``); None without either."""
+    if "nextflow.config" not in files or "main.nf" not in files:
+        return None
+    found = _NEXTFLOW_NAME.search(show(path, "nextflow.config") or "")
+    name = found.group(1).rstrip("/").rpartition("/")[2] if found else ""
+    if not name:
+        return None
+    return [Declared("", name)], "the Nextflow pipeline (nextflow.config)"

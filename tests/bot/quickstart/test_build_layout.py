@@ -1895,6 +1895,48 @@ def test_a_nimble_package_is_the_whole_clone(tmp_path: Path) -> None:
     assert owner["tests/test_images.nim"] == "-"
 
 
+def test_a_nextflow_pipeline_is_the_whole_clone(tmp_path: Path) -> None:
+    """A root ``nextflow.config`` naming the pipeline beside ``main.nf`` (nf-core/rnaseq) makes
+    one service of the whole clone named after it: ``main.nf``, its configuration and the
+    ``bin/`` scripts its processes run, which the top-level folders had left in no service;
+    its tests are no service's."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "nextflow.config": (
+                "params {\n    name = null\n}\nmanifest {\n    contributors = [[name: 'A']]\n"
+                "    name = 'nf-core/rnaseq'\n    mainScript = 'main.nf'\n}\n"
+            ),
+            "main.nf": "include { RNASEQ } from './workflows/rnaseq'\nworkflow { RNASEQ() }\n",
+            "workflows/rnaseq/main.nf": "workflow RNASEQ {\n}\n",
+            "modules/local/deseq2_qc/main.nf": "process DESEQ2_QC {\n}\n",
+            "subworkflows/local/align/main.nf": "workflow ALIGN {\n}\n",
+            "bin/filter_gtf.py": "import sys\n",
+            "tests/default.nf.test": "nextflow_pipeline {\n}\n",
+        },
+    )
+    assert plan.services == (("rnaseq", "**"),)
+    assert owner["main.nf"] == owner["bin/filter_gtf.py"] == owner["nextflow.config"] == "rnaseq"
+    assert owner["modules/local/deseq2_qc/main.nf"] == "rnaseq"
+    assert owner["tests/default.nf.test"] == "-"
+
+
+def test_a_nextflow_configuration_naming_no_pipeline_is_no_package(tmp_path: Path) -> None:
+    """A ``nextflow.config`` without a ``manifest`` name, or without ``main.nf`` beside it, is
+    no pipeline of the whole clone: the folders decide as before."""
+    plan, _ = _plan(
+        tmp_path / "clone",
+        {
+            "nextflow.config": "params {\n    name = 'x'\n}\n",
+            "main.nf": "workflow {\n}\n",
+            "modules/a/main.nf": "process A {\n}\n",
+            "workflows/b/main.nf": "workflow B {\n}\n",
+        },
+    )
+    assert ("rnaseq", "**") not in plan.services
+    assert all(glob != "**" for _, glob in plan.services)
+
+
 def test_a_repository_of_examples_drafts_a_service_per_example(tmp_path: Path) -> None:
     """A repository whose code is all in folders named for examples (Play's samples, one sbt
     build each) drafts each example as a service, where every example was code in no service;
