@@ -175,8 +175,9 @@ __all__ = [
 # trailheadapps/lwc-recipes' relocks of eslint and jest lifted test-only changes out of the
 # no-code cap).
 # 40: a file of an extension several languages share whose text Linguist's heuristics read as a
-# typeset document (TeX, Roff) holds no code, as one named for such a language does not
-# (posquit0/Awesome-CV's LaTeX class ``awesome-cv.cls``, TeX to Linguist, was lexed as code).
+# typeset document (TeX, Roff) holds no code, by its hunks or, in a local clone's sync, by its
+# head, as one named for such a language does not (posquit0/Awesome-CV's LaTeX class
+# ``awesome-cv.cls``, TeX to Linguist, was lexed as code).
 # 41: a diagram written as text in a language Linguist types as markup (Mermaid's ``.mmd``, D2,
 # Pic) is no code, as PlantUML and Graphviz's DOT, which it types as data, are not
 # (nf-core/rnaseq's metro map redrawn in Mermaid was high with no code by Linguist).

@@ -22,8 +22,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import _mapping, find_lexer_class, get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from scoring.linguist import LanguageType, content_language, languages_of, type_of
-from scoring.typed_code import DOCUMENT_MARKUP
+from scoring.linguist import content_language, languages_of
+from scoring.typed_code import no_code_language
 
 __all__ = ["holds_no_code", "lexer_for_text", "shared_extension"]
 
@@ -72,11 +72,7 @@ def holds_no_code(name: str, text: str) -> bool:
     not the Visual Basic or Apex class its extension also names."""
     if not shared_extension(name):
         return False
-    language = content_language(name, text[:_SAMPLE_CHARS])
-    return language in DOCUMENT_MARKUP or type_of(language) in (
-        LanguageType.DATA,
-        LanguageType.PROSE,
-    )
+    return no_code_language(content_language(name, text[:_SAMPLE_CHARS]))
 
 
 def lexer_for_text(name: str, text: str, default: Lexer | None) -> Lexer | None:

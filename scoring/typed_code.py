@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from scoring.linguist import LanguageType, is_configuration, language_of, type_of
 
-__all__ = ["DOCUMENT_MARKUP", "typed_code"]
+__all__ = ["DOCUMENT_MARKUP", "no_code_language", "typed_code"]
 
 # Schema and query languages Linguist types as data: what they declare ships (a query, an
 # API's messages), so riskbrief reads them as code.
@@ -37,6 +37,16 @@ _TEMPLATE_LANGUAGES = frozenset(
      "Twig", "EJS", "Terraform Template", "Smarty", "Velocity Template Language", "FreeMarker",
      "Mako", "StringTemplate", "HTML+EEX", "HTML+ECR", "Blade", "Latte", "Edge"}
 )  # fmt: skip
+
+
+def no_code_language(language: str | None) -> bool:
+    """Whether a file in ``language`` (as Linguist's heuristics name it for the file's text)
+    holds no code: a data or prose language's, or a typeset document's or a diagram's
+    (``DOCUMENT_MARKUP``)."""
+    return language in DOCUMENT_MARKUP or type_of(language) in (
+        LanguageType.DATA,
+        LanguageType.PROSE,
+    )
 
 
 def typed_code(path: str) -> bool:

@@ -24,7 +24,7 @@ from data.sources.local_git.git_command import read_blobs
 from scoring.lexer_choice import shared_extension
 from scoring.linguist import LanguageType, content_language, languages_of, type_of
 from scoring.paths import path_kinds
-from scoring.typed_code import DOCUMENT_MARKUP
+from scoring.typed_code import no_code_language
 
 __all__ = ["DataFiles", "told_by_content"]
 
@@ -81,11 +81,7 @@ class DataFiles:
                 if blob is None:
                     continue
                 head = blob[:_HEAD_BYTES].decode("utf-8", "replace")
-                language = content_language(path, head)
-                self.verdicts[path] = language in DOCUMENT_MARKUP or type_of(language) in (
-                    LanguageType.DATA,
-                    LanguageType.PROSE,
-                )
+                self.verdicts[path] = no_code_language(content_language(path, head))
 
     def files(
         self, sha: str, files: tuple[SourceChangeFile, ...], reader: FileLengths | None = None
