@@ -5,14 +5,12 @@ A Cargo workspace's member crates (by their ``[package]`` names) and its root pa
 .NET solution's projects (or its project files when there is no solution); Composer's
 ``autoload`` paths; each gem's ``lib/``; a Rack application's whole clone (``config.ru``
 beside a ``Gemfile``), and a Rake project's (a ``Rakefile`` beside a ``Gemfile``, no other
-build); a CMake project's C and C++ code folders; each PowerShell module a
-``.psd1`` manifest declares. Test (a
-.NET project with a test SDK too, whatever its name), benchmark, sample, fuzz and xtask
-modules are left out here. The .NET projects are read in ``bot.quickstart.dotnet_projects``,
-a LuaRocks rock, an Alire crate, a Nimble package or a Nextflow pipeline in
-``bot.quickstart.package_roots``, and a single npm
-package's published code (its ``files``, else its ``main`` file's folder) in
-``bot.quickstart.npm_package``.
+build); a CMake project's C and C++ code folders; each PowerShell module a ``.psd1`` manifest
+declares. Test (a .NET project with a test SDK too, whatever its name), benchmark, sample, fuzz
+and xtask modules are left out here. The .NET projects are read in
+``bot.quickstart.dotnet_projects``, a LuaRocks rock, an Alire crate, a Nimble package or a
+Nextflow pipeline in ``bot.quickstart.package_roots``, and a single npm package's published
+code (its ``files``, else its ``main`` file's folder) in ``bot.quickstart.npm_package``.
 """
 
 from __future__ import annotations
