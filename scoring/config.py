@@ -181,7 +181,11 @@ __all__ = [
 # 41: a diagram written as text in a language Linguist types as markup (Mermaid's ``.mmd``, D2,
 # Pic) is no code, as PlantUML and Graphviz's DOT, which it types as data, are not
 # (nf-core/rnaseq's metro map redrawn in Mermaid was high with no code by Linguist).
-SCORER_VERSION = "41"
+# 42: an HTML file that runs nothing (``scoring.html_pages``: no template tag, binding, custom
+# element or inline script) is a page and holds no code, as Linguist, which types HTML as
+# markup, counts none; templates stay code (tcltk/tcllib's manuals and generated reference,
+# python/devguide's report forms, were high with no code by Linguist).
+SCORER_VERSION = "42"
 
 
 @dataclass(frozen=True, slots=True)

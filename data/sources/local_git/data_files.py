@@ -10,6 +10,12 @@ head of each such file is read once per sync at the commit that first shows it, 
 whose head Linguist's heuristics read as a data or prose language, or a typeset document's
 (``typed_code.DOCUMENT_MARKUP``: TeX, Roff), holds no line of code: its changes store none
 (``SourceChangeFile.code_added``), as a manifest edit of tool settings does.
+
+HTML, which Linguist types as markup and riskbrief keeps as code for an application's templates,
+is read too: a page that runs nothing (``scoring.html_pages``: no template tag, binding, custom
+element or inline script) holds no code. A template is often born a page (Angular's ``ng
+generate`` writes ``<p>foo works!</p>``), so a page is read again at each change, and a file
+once read as a template stays one for the rest of the sync.
 """
 
 from __future__ import annotations
@@ -21,16 +27,19 @@ from pathlib import Path
 from data.source_values import SourceChangeFile
 from data.sources.local_git.file_lengths import FileLengths
 from data.sources.local_git.git_command import read_blobs
+from scoring.html_pages import is_page
 from scoring.lexer_choice import shared_extension
 from scoring.linguist import LanguageType, content_language, languages_of, type_of
 from scoring.paths import path_kinds
 from scoring.typed_code import no_code_language
 
-__all__ = ["DataFiles", "told_by_content"]
+__all__ = ["DataFiles", "is_html", "told_by_content"]
 
 # What a file's head is read for: enough for an XML declaration and a root element, and for
 # the patterns Linguist's heuristics look for.
 _HEAD_BYTES = 8192
+# What an HTML file is read for: a template's first binding can lie below a long head.
+_PAGE_BYTES = 65536
 # Heads read to one git process.
 _BATCH = 64
 
@@ -47,24 +56,43 @@ def _heuristic(extension: str) -> bool:
     return shared_extension(name) or content_language(name, "") is not None
 
 
+@functools.lru_cache(maxsize=1024)
+def _html(extension: str) -> bool:
+    """Whether files of ``extension`` are HTML and nothing else to Linguist (``.html``, ``.htm``,
+    ``.xhtml``; not ``.inc``, which a dozen languages share)."""
+    return languages_of(f"x{extension}") == ("HTML",)
+
+
+def _extension(path: str) -> str:
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def is_html(path: str) -> bool:
+    """Whether ``path`` names an HTML file by Linguist's extensions."""
+    extension = _extension(path)
+    return bool(extension) and _html(extension)
+
+
 def told_by_content(path: str) -> bool:
     """Whether ``path`` is code by its path (``scoring.paths``: not a manifest, a test, a doc)
     with an extension whose files Linguist tells apart by their text. A manifest is never read
     as data: ``go.mod`` is a Linux kernel module's ``.mod`` to the heuristics, and a manifest
     storing no line of code is one whose edit changed no dependency."""
-    name = path.rpartition("/")[2]
-    dot = name.rfind(".")
-    return dot > 0 and _heuristic(name[dot:].lower()) and path_kinds(path).code
+    extension = _extension(path)
+    return bool(extension) and (_heuristic(extension) or _html(extension)) and path_kinds(path).code
 
 
 class DataFiles:
     """The files of a clone whose text Linguist reads as data, prose or a typeset document
     though their extension names a programming language, each path read once per sync (a
-    rename keeps the verdict)."""
+    rename keeps the verdict), and its HTML pages, read at each change until one is a
+    template."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        # Each path's verdict: True when it holds data or prose.
+        # Each path's verdict: True when it holds data, prose or a page.
         self.verdicts: dict[str, bool] = {}
 
     def _read(self, sha: str, paths: list[str], reader: FileLengths | None) -> None:
@@ -79,6 +107,9 @@ class DataFiles:
                 blobs = read_blobs(self.path, [f"{sha}:{p}" for p in chunk])
             for path, blob in zip(chunk, blobs, strict=True):
                 if blob is None:
+                    continue
+                if is_html(path):
+                    self.verdicts[path] = is_page(blob[:_PAGE_BYTES].decode("utf-8", "replace"))
                     continue
                 head = blob[:_HEAD_BYTES].decode("utf-8", "replace")
                 self.verdicts[path] = no_code_language(content_language(path, head))
@@ -95,7 +126,7 @@ class DataFiles:
             f.path
             for f in files
             if f.change_type != "deleted"
-            and f.path not in self.verdicts
+            and (f.path not in self.verdicts or (self.verdicts[f.path] and is_html(f.path)))
             and told_by_content(f.path)
         ]
         if unread:

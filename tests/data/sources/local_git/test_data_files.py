@@ -133,3 +133,50 @@ def test_a_go_mod_edit_stays_a_dependency_change(engine: Engine, tmp_path: Path)
     repo.commit({"go.mod": mod.replace("v1.0.0", "v1.1.0")}, "Bump lib", T0 + timedelta(days=1))
     sync_clone(engine, _org(repo))
     assert _code_lines(engine)[("Bump lib", "go.mod")] != (0, 0)
+
+
+_MANUAL = (
+    "<!DOCTYPE html><html><head><title>stooop</title>\n"
+    "<style>body { margin: 0 }</style></head><body>\n"
+    + "".join(f"<p>Paragraph {i} of the manual: <code>{{{{x}}}}</code></p>\n" for i in range(30))
+    + "</body></html>\n"
+)
+
+
+def test_an_html_manual_holds_no_code_while_a_component_template_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A hand-written HTML manual edited in its middle stores no line of code, as a Markdown
+    page does not; an Angular template born a page (``ng generate``'s ``<p>… works!</p>``)
+    stores its lines once it binds (``{{ name }}``), and stays a template when an edit leaves
+    no binding in it."""
+    repo = GitRepo(tmp_path / "app")
+    template = "src/app/hero/hero.component.html"
+    repo.commit(
+        {"modules/stooop/stooop.html": _MANUAL, template: "<p>hero works!</p>\n"}, "Add", T0
+    )
+    repo.commit(
+        {
+            "modules/stooop/stooop.html": _MANUAL.replace("Paragraph 7 ", "Paragraph seven "),
+            template: "<h2>{{ hero.name }}</h2>\n<p>hero works!</p>\n",
+        },
+        "Name the hero",
+        T0 + timedelta(days=1),
+    )
+    repo.commit({template: "<h2>A hero</h2>\n"}, "Unname", T0 + timedelta(days=2))
+    sync_clone(engine, _org(repo))
+    lines = _code_lines(engine)
+    assert lines[("Add", "modules/stooop/stooop.html")] == (0, 0)
+    assert lines[("Name the hero", "modules/stooop/stooop.html")] == (0, 0)
+    assert lines[("Add", template)] == (0, 0)
+    assert lines[("Name the hero", template)] == (1, 0)
+    assert lines[("Unname", template)] == (1, 2)
+
+
+def test_html_is_read_for_its_text_where_it_is_code_by_path() -> None:
+    """``.html``, ``.htm`` and ``.xhtml`` under code paths are read for their text; under a
+    docs folder or a tests folder (no code by path) they are not."""
+    for path in ("src/app/x.component.html", "_static/report.htm", "web/index.xhtml"):
+        assert told_by_content(path), path
+    for path in ("docs/index.html", "tests/fixtures/page.html"):
+        assert not told_by_content(path), path
