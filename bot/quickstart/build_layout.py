@@ -32,6 +32,7 @@ from bot.quickstart.drafted import (
     service_key,
 )
 from bot.quickstart.folder_exclusions import excluded
+from bot.quickstart.image_contexts import image_contexts, in_image_context
 from bot.quickstart.language_builds import language_builds
 from bot.quickstart.lone_service import with_the_rest
 from bot.quickstart.npm_package import npm_client, npm_package
@@ -328,7 +329,8 @@ def _with_code_left(
     most = len(left) > LEFT_OUT * len(code)
     # A top folder HEAD still holds is judged by what it holds now.
     standing = {f.split("/", 1)[0] for f in left}
-    deployed = _deployment_tops(left) | (_deployment_tops(gone) - standing)
+    contexts = image_contexts(files)
+    deployed = _deployment_tops(left, contexts) | (_deployment_tops(gone, contexts) - standing)
     named = (
         set()
         if most
@@ -426,13 +428,18 @@ def _other_builds(
     return more, parts
 
 
-def _deployment_tops(left: list[str]) -> set[str]:
+def _deployment_tops(left: list[str], contexts: frozenset[str]) -> set[str]:
     """The top folders whose code the build leaves out is all deployment infrastructure
-    (``PathKinds.ships``: an ``infra/`` of Bicep or Terraform beside a .NET solution): what
-    deploys the build's modules changes what runs, as no helper the build left out does."""
+    (``PathKinds.ships``: an ``infra/`` of Bicep or Terraform beside a .NET solution) or
+    container images' build contexts (``image_contexts``: jupyter/docker-stacks'
+    ``images/<name>/``, each a Dockerfile and the scripts it copies in): what deploys the
+    build's modules, or is built into an image that runs, changes what runs, as no helper the
+    build left out does."""
     deploys: dict[str, bool] = {}
     for f in left:
         top = f.split("/", 1)[0]
         kinds = path_kinds(f)
-        deploys[top] = deploys.get(top, True) and kinds.infra and kinds.ships
+        deploys[top] = deploys.get(top, True) and (
+            (kinds.infra and kinds.ships) or in_image_context(f, contexts)
+        )
     return {top for top, only in deploys.items() if only}

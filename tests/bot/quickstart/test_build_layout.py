@@ -766,6 +766,27 @@ def test_deployment_code_a_build_leaves_out_is_a_service_of_its_own(tmp_path: Pa
     assert plan.found_by.endswith("and the code folders it leaves out")
 
 
+def test_container_images_a_build_leaves_out_are_a_service_of_their_own(tmp_path: Path) -> None:
+    """A folder of images' build contexts (jupyter/docker-stacks' ``images/<name>/``, each a
+    Dockerfile and the scripts it copies in) is a service though it holds less than half the
+    code beside Python packages; a folder of scripts with no Dockerfile is not."""
+    files: dict[str, str | bytes | None] = {
+        "tagging/__init__.py": "",
+        **{f"tagging/{n}/__init__.py": "" for n in ("apps", "hooks", "utils")},
+        **{f"tagging/{n}/run{i}.py": f"X = {i}\n" for n in ("apps", "hooks") for i in range(3)},
+        "images/base/Dockerfile": "FROM ubuntu:24.04\nCOPY start.sh /usr/local/bin/\n",
+        "images/base/start.sh": "#!/bin/bash\nexec jupyter lab\n",
+        "images/spark/Dockerfile": "FROM base\nCOPY setup_spark.py /opt/\n",
+        "images/spark/setup_spark.py": "import os\n",
+        "helpers/lint.sh": "#!/bin/sh\nruff check\n",
+    }
+    plan, owner = _plan(tmp_path / "stacks", files)
+    assert ("images", "images/**") in plan.services
+    assert owner["images/spark/setup_spark.py"] == "images"
+    assert owner["helpers/lint.sh"] == "-"
+    assert plan.found_by.endswith("and the code folders it leaves out")
+
+
 def test_services_beside_the_builds_modules_made_by_other_builds_are_services(
     tmp_path: Path,
 ) -> None:
