@@ -6,12 +6,11 @@ template, a Lightning web component's, a Jinja layout, an e-mail template a pipe
 carry a program in their text: a template tag (``{{``, ``{%``, ``<%``, ``<?``), a binding
 attribute (Angular's ``[value]`` and ``*ngIf``, Vue's ``:to``, Alpine's ``x-data``, htmx's
 ``hx-get``, an ``onclick``), a value bound whole (``onclick={handle}``), a custom element (a
-component's tag, ``<app-root>``), or a script run inline; and a component's template is a
-fragment, no whole document. What carries none of these and opens as a whole document
-(``<!DOCTYPE html>`` or ``<html>``) is a page: a hand-written manual (tcltk/tcllib's
-``stooop.html``), a tool's generated reference whose "Generated from" comment lies below its
-style sheet, a report template whose fields are filled by hand (python/devguide's
-``_static/*.html``). A page holds no code, as a Markdown page does not.
+component's tag, ``<app-root>``), a component's ``<template>`` or ``<slot>``, or a script run
+inline. What carries none of these, a whole document or a fragment, is a page: a hand-written
+manual (tcltk/tcllib's ``stooop.html``), a tool's generated reference whose "Generated from"
+comment lies below its style sheet, a report form whose fields are filled by hand
+(python/devguide's ``_static/*.html``). A page holds no code, as a Markdown page does not.
 
 What a page shows rather than runs (its ``<pre>``, ``<code>``, ``<style>`` and comments) is
 left out before looking, so a manual that quotes a template or a script is still a page.
@@ -23,12 +22,6 @@ import re
 
 __all__ = ["is_page"]
 
-# The opening of a whole document: a byte-order mark, an XML declaration and comments may come
-# first.
-_DOCUMENT = re.compile(
-    r"\A\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
-    re.IGNORECASE | re.DOTALL,
-)
 # What a page shows rather than runs: quoted code, a style sheet, a comment.
 _SHOWN = re.compile(
     r"<(pre|code|samp|kbd|xmp|listing|textarea|style)\b.*?</\1\s*>|<!--.*?-->",
@@ -49,8 +42,9 @@ _DATA_SCRIPT = re.compile(
     r"""\btype\s*=\s*["']?(?:application/(?:ld\+)?json|text/(?:x-)?template)"""
 )
 _SOURCED = re.compile(r"\bsrc\s*=", re.IGNORECASE)
-# A start tag, its name and its attributes (quoted values may hold ``>``).
-_TAG = re.compile(r"""<([A-Za-z][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+# A start tag, its name and its attributes: to the next ``>``, so that a quote left open in a
+# hand-written page (``data-title='Snit's Not Incr Tcl'``) does not swallow the page after it.
+_TAG = re.compile(r"<([A-Za-z][\w:.-]*)(\s[^<>]*)?>")
 # The elements a component's template is made of: its root (``<template>``, a Lightning web
 # component's and Vue's) and its slots.
 _COMPONENT_TAGS = frozenset({"template", "slot"})
@@ -60,19 +54,24 @@ _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""
 # ``data-bind``; the Lightning web components' ``lwc:``, ``for:``, ``if:``, ``iterator:``; Adobe
 # HTL's ``data-sly-``; Livewire's ``wire:``; Zope's ``tal:`` and ``metal:``; Genshi's ``py:``; an
 # event handler's ``on…``.
+# Each is written out whole, so that the words of a value a broken quote spilled (``'[Development
+# Snapshots]``) are no binding.
 _BINDING = re.compile(
-    r"""\A(?:[\[(*#:@]|(?:data-)?(?:v|ng|x|hx|th|sly)[-:]|data-bind\b|(?:lwc|for|if|iterator|wire
-    |tal|metal|py|jsf):|on[a-z]+\Z)""",
+    r"""\A(?:\[\(?[\w.-]+\)?\]|\([\w.-]+\)|\*[a-z][\w-]*|\#[a-z][\w-]*|[:@][a-z][\w.:-]*
+    |(?:data-)?(?:v|ng|x|hx|th|sly)[-:][\w.:-]+|data-bind
+    |(?:lwc|for|if|iterator|wire|tal|metal|py|jsf):[\w.:-]+)\Z""",
     re.IGNORECASE | re.VERBOSE,
 )
+# An event handler, only with its script as a value (a spilled word ``only`` is none).
+_HANDLER = re.compile(r"\Aon[a-z]+\Z", re.IGNORECASE)
 # A value bound whole: ``onclick={handle}`` (Lightning), ``value="${name}"``, ``{#items}``.
 _BOUND_VALUE = re.compile(r"""\A["']?(?:\$?\{|\[\[)""")
 
 
 def is_page(text: str) -> bool:
-    """Whether HTML ``text`` is a page that runs nothing: a whole document with no template
-    tag, no script run inline, no custom element and no binding attribute outside what it
-    shows (its quoted code, style sheets and comments)."""
+    """Whether HTML ``text`` is a page that runs nothing: no template tag, script run inline,
+    custom element, component template or binding attribute outside what it shows (its quoted
+    code, style sheets and comments)."""
     markup = _SHOWN.sub(" ", text)
     if _TEMPLATE_TAG.search(markup) is not None:
         return False
@@ -88,6 +87,10 @@ def is_page(text: str) -> bool:
 def _binds(attributes: str) -> bool:
     """Whether a start tag's ``attributes`` bind the element to a program."""
     for name, value in _ATTRIBUTE.findall(attributes):
-        if _BINDING.match(name) is not None or _BOUND_VALUE.match(value) is not None:
+        if (
+            _BINDING.match(name) is not None
+            or (value and _HANDLER.match(name) is not None)
+            or _BOUND_VALUE.match(value) is not None
+        ):
             return True
     return False

@@ -62,3 +62,14 @@ def test_templates_are_no_pages(text: str) -> None:
     """Component templates, bound markup, server templates and pages running a script are
     no pages."""
     assert not is_page(text)
+
+
+def test_a_quote_left_open_spills_no_binding() -> None:
+    """A hand-written page whose attribute value holds its own quote (``'Snit's …'``) or a
+    link's text spilled into its tag (``'[Development Snapshots]``) is still a page: the
+    words spilled are no binding attributes, nor is a word that starts like a handler."""
+    text = (
+        _HEAD + "<div class='doc' data-title='Snit's Not Incr Tcl, only one OO system'>\n"
+        "<a href='/wiki?name=Development+Snapshots'[Development Snapshots]</a>\n" + _FOOT
+    )
+    assert is_page(text)
