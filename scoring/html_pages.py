@@ -1,4 +1,4 @@
-"""Which HTML files are pages, not templates: a whole document whose markup runs nothing.
+"""Which HTML files are pages, not templates: markup that runs nothing.
 
 Linguist types HTML as markup, no programming language, and GitHub counts no HTML file as code.
 riskbrief keeps markup as code because much of it is an application's: an Angular component's
@@ -22,9 +22,10 @@ import re
 
 __all__ = ["is_page"]
 
-# What a page shows rather than runs: quoted code, a style sheet, a comment.
+# What a page shows rather than runs: quoted code, a style sheet, a comment. The element's
+# start tag stays, since a template binds such elements too (``<textarea [(ngModel)]="x">``).
 _SHOWN = re.compile(
-    r"<(pre|code|samp|kbd|xmp|listing|textarea|style)\b.*?</\1\s*>|<!--.*?-->",
+    r"(<(pre|code|samp|kbd|xmp|listing|textarea|style)\b[^>]*>).*?</\2\s*>|<!--.*?-->",
     re.IGNORECASE | re.DOTALL,
 )
 # A template language's tag: Jinja's, Django's, Liquid's, Go's, Handlebars', ERB's, JSP's,
@@ -72,7 +73,7 @@ def is_page(text: str) -> bool:
     """Whether HTML ``text`` is a page that runs nothing: no template tag, script run inline,
     custom element, component template or binding attribute outside what it shows (its quoted
     code, style sheets and comments)."""
-    markup = _SHOWN.sub(" ", text)
+    markup = _SHOWN.sub(lambda m: m.group(1) or " ", text)
     if _TEMPLATE_TAG.search(markup) is not None:
         return False
     for attributes, body in _SCRIPT.findall(markup):

@@ -56,6 +56,9 @@ def test_pages_run_nothing(text: str) -> None:
         _HEAD + "<script>\n  var i = 0;\n  function log(m) { i++; }\n</script>" + _FOOT,
         _HEAD + '<button onclick="toggle()">Menu</button>' + _FOOT,
         _HEAD + '<my-app></my-app><script type="module" src="/main.js"></script>' + _FOOT,
+        # A binding on an element whose text is shown: the start tag is still read.
+        '<textarea [(ngModel)]="article.body">Write your article</textarea>',
+        '<pre *ngIf="debug">{ "state": 1 }</pre>',
     ],
 )
 def test_templates_are_no_pages(text: str) -> None:
