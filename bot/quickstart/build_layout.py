@@ -23,6 +23,7 @@ from pathlib import Path
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
 from bot.quickstart.clone_files import history_paths, tracked_sizes
 from bot.quickstart.deleted_members import deleted_members
+from bot.quickstart.deployed_folders import deployed_tops, image_contexts
 from bot.quickstart.drafted import (
     DraftedService,
     Layout,
@@ -32,7 +33,6 @@ from bot.quickstart.drafted import (
     service_key,
 )
 from bot.quickstart.folder_exclusions import excluded
-from bot.quickstart.image_contexts import image_contexts, in_image_context
 from bot.quickstart.language_builds import language_builds
 from bot.quickstart.lone_service import with_the_rest
 from bot.quickstart.npm_package import npm_client, npm_package
@@ -330,7 +330,7 @@ def _with_code_left(
     # A top folder HEAD still holds is judged by what it holds now.
     standing = {f.split("/", 1)[0] for f in left}
     contexts = image_contexts(files)
-    deployed = _deployment_tops(left, contexts) | (_deployment_tops(gone, contexts) - standing)
+    deployed = deployed_tops(left, contexts) | (deployed_tops(gone, contexts) - standing)
     named = (
         set()
         if most
@@ -426,20 +426,3 @@ def _other_builds(
         taken.add(key)
         more.append(drafted_service(key, (f"{folder}/**",), (), files, history))
     return more, parts
-
-
-def _deployment_tops(left: list[str], contexts: frozenset[str]) -> set[str]:
-    """The top folders whose code the build leaves out is all deployment infrastructure
-    (``PathKinds.ships``: an ``infra/`` of Bicep or Terraform beside a .NET solution) or
-    container images' build contexts (``image_contexts``: jupyter/docker-stacks'
-    ``images/<name>/``, each a Dockerfile and the scripts it copies in): what deploys the
-    build's modules, or is built into an image that runs, changes what runs, as no helper the
-    build left out does."""
-    deploys: dict[str, bool] = {}
-    for f in left:
-        top = f.split("/", 1)[0]
-        kinds = path_kinds(f)
-        deploys[top] = deploys.get(top, True) and (
-            (kinds.infra and kinds.ships) or in_image_context(f, contexts)
-        )
-    return {top for top, only in deploys.items() if only}

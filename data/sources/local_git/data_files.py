@@ -33,7 +33,7 @@ from scoring.linguist import LanguageType, content_language, languages_of, type_
 from scoring.paths import path_kinds
 from scoring.typed_code import no_code_language
 
-__all__ = ["DataFiles", "is_html", "told_by_content"]
+__all__ = ["DataFiles", "told_by_content"]
 
 # What a file's head is read for: enough for an XML declaration and a root element, and for
 # the patterns Linguist's heuristics look for.
@@ -69,7 +69,7 @@ def _extension(path: str) -> str:
     return name[dot:].lower() if dot > 0 else ""
 
 
-def is_html(path: str) -> bool:
+def _is_html(path: str) -> bool:
     """Whether ``path`` names an HTML file by Linguist's extensions."""
     extension = _extension(path)
     return bool(extension) and _html(extension)
@@ -108,7 +108,7 @@ class DataFiles:
             for path, blob in zip(chunk, blobs, strict=True):
                 if blob is None:
                     continue
-                if is_html(path):
+                if _is_html(path):
                     self.verdicts[path] = is_page(blob[:_PAGE_BYTES].decode("utf-8", "replace"))
                     continue
                 head = blob[:_HEAD_BYTES].decode("utf-8", "replace")
@@ -126,7 +126,7 @@ class DataFiles:
             f.path
             for f in files
             if f.change_type != "deleted"
-            and (f.path not in self.verdicts or (self.verdicts[f.path] and is_html(f.path)))
+            and (f.path not in self.verdicts or (self.verdicts[f.path] and _is_html(f.path)))
             and told_by_content(f.path)
         ]
         if unread:
