@@ -185,7 +185,11 @@ __all__ = [
 # element or inline script) is a page and holds no code, as Linguist, which types HTML as
 # markup, counts none; templates stay code (tcltk/tcllib's manuals and generated reference,
 # python/devguide's report forms, were high with no code by Linguist).
-SCORER_VERSION = "42"
+# 43: a GitHub Actions workflow kept outside ``.github/workflows`` (a template, which no forge
+# runs from there) and a workflow template's metadata (``<name>.properties.json``) deploy
+# nothing, in a local clone's sync (``scoring.workflow_templates``): actions/starter-workflows'
+# templates under ``deployments/`` were deployment configuration by that folder's name.
+SCORER_VERSION = "43"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,12 @@ is read too: a page that runs nothing (``scoring.html_pages``: no template tag, 
 element or inline script) holds no code. A template is often born a page (Angular's ``ng
 generate`` writes ``<p>foo works!</p>``), so a page is read again at each change, and a file
 once read as a template stays one for the rest of the sync.
+
+A file the path rules call deployment configuration by its folder's name is read too, once per
+path: a GitHub Actions workflow kept outside ``.github/workflows`` (a template, as
+actions/starter-workflows' ``deployments/aws.yml``) or a workflow template's metadata runs
+nowhere (``scoring.workflow_templates``), and its changes store no line of what ships, as a
+Dockerfile's comment-only edit stores none (``scoring.change_files``).
 """
 
 from __future__ import annotations
@@ -32,13 +38,15 @@ from scoring.lexer_choice import shared_extension
 from scoring.linguist import LanguageType, content_language, languages_of, type_of
 from scoring.paths import path_kinds
 from scoring.typed_code import no_code_language
+from scoring.workflow_templates import deploys_nothing, read_for_deployment
 
 __all__ = ["DataFiles", "told_by_content"]
 
 # What a file's head is read for: enough for an XML declaration and a root element, and for
 # the patterns Linguist's heuristics look for.
 _HEAD_BYTES = 8192
-# What an HTML file is read for: a template's first binding can lie below a long head.
+# What an HTML file is read for: a template's first binding can lie below a long head, as a
+# workflow template's ``on`` and ``jobs`` below its set-up steps' comments.
 _PAGE_BYTES = 65536
 # Heads read to one git process.
 _BATCH = 64
@@ -79,16 +87,21 @@ def told_by_content(path: str) -> bool:
     """Whether ``path`` is code by its path (``scoring.paths``: not a manifest, a test, a doc)
     with an extension whose files Linguist tells apart by their text. A manifest is never read
     as data: ``go.mod`` is a Linux kernel module's ``.mod`` to the heuristics, and a manifest
-    storing no line of code is one whose edit changed no dependency."""
+    storing no line of code is one whose edit changed no dependency. Deployment configuration
+    whose text can say it runs nowhere (``scoring.workflow_templates``) is read too."""
     extension = _extension(path)
-    return bool(extension) and (_heuristic(extension) or _html(extension)) and path_kinds(path).code
+    if not extension:
+        return False
+    if (_heuristic(extension) or _html(extension)) and path_kinds(path).code:
+        return True
+    return read_for_deployment(path)
 
 
 class DataFiles:
     """The files of a clone whose text Linguist reads as data, prose or a typeset document
-    though their extension names a programming language, each path read once per sync (a
-    rename keeps the verdict), and its HTML pages, read at each change until one is a
-    template."""
+    though their extension names a programming language, and its workflows that run nowhere,
+    each path read once per sync (a rename keeps the verdict), and its HTML pages, read at
+    each change until one is a template."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -110,6 +123,10 @@ class DataFiles:
                     continue
                 if _is_html(path):
                     self.verdicts[path] = is_page(blob[:_PAGE_BYTES].decode("utf-8", "replace"))
+                    continue
+                if read_for_deployment(path):
+                    text = blob[:_PAGE_BYTES].decode("utf-8", "replace")
+                    self.verdicts[path] = deploys_nothing(path, text)
                     continue
                 head = blob[:_HEAD_BYTES].decode("utf-8", "replace")
                 self.verdicts[path] = no_code_language(content_language(path, head))

@@ -12,7 +12,9 @@ from sqlmodel import Session, select
 
 from data.config import OrgConfig, parse_org_config
 from data.sources.local_git.data_files import told_by_content
+from data.store.facts import load_changes
 from data.store.tables import Change, ChangeFile
+from scoring.change_files import change_files
 from tests.data.sources.gitrepo import GitRepo, sync_clone
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
@@ -180,3 +182,57 @@ def test_html_is_read_for_its_text_where_it_is_code_by_path() -> None:
         assert told_by_content(path), path
     for path in ("docs/index.html", "tests/fixtures/page.html"):
         assert not told_by_content(path), path
+
+
+_TEMPLATE = """# Deploys a container to Amazon ECS on a push to $default-branch.
+#
+# Set-up steps, one comment line each, long enough that an edit below sees none of the keys:
+{comments}name: Deploy to Amazon ECS
+on:
+  push:
+    branches: [ $default-branch ]
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+{steps}"""
+
+
+def test_a_workflow_template_deploys_nothing_while_a_manifest_beside_it_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A GitHub Actions workflow kept under ``deployments/`` (a template no forge runs from
+    there) edited far below its ``on`` and ``jobs`` stores no line of what ships, so its change
+    is no deployment change; a Kubernetes manifest in the same folder still is one."""
+    repo = GitRepo(tmp_path / "app")
+    comments = "".join(f"# {n}. Replace MY_VALUE_{n} below.\n" for n in range(30))
+    steps = "".join(f"      - run: echo step {n}\n" for n in range(30))
+    manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+    workflow = "deployments/aws.yml"
+    repo.commit(
+        {
+            workflow: _TEMPLATE.format(comments=comments, steps=steps),
+            "deployments/web.yaml": manifest,
+        },
+        "Add",
+        T0,
+    )
+    repo.commit(
+        {workflow: _TEMPLATE.format(comments=comments, steps=steps.replace("step 29", "done"))},
+        "Reword the last step",
+        T0 + timedelta(days=1),
+    )
+    repo.commit(
+        {"deployments/web.yaml": manifest.replace("name: web", "name: shop")},
+        "Rename the deployment",
+        T0 + timedelta(days=2),
+    )
+    sync_clone(engine, _org(repo))
+    lines = _code_lines(engine)
+    assert lines[("Add", workflow)] == (0, 0)
+    assert lines[("Reword the last step", workflow)] == (0, 0)
+    assert lines[("Rename the deployment", "deployments/web.yaml")] != (0, 0)
+    with Session(engine) as session:
+        facts = {c.title: c for c in load_changes(session)}
+    assert not change_files(facts["Reword the last step"]).infra
+    assert change_files(facts["Rename the deployment"]).infra
