@@ -29,8 +29,8 @@ _RUN_FROM = re.compile(r"(?:^|/)\.(?:github|gitea|forgejo)/workflows/")
 _YAML = (".yml", ".yaml")
 _METADATA = ".properties.json"
 # A key at a YAML document's top level: at the line's start, plain or quoted (``"on":``, as
-# YAML 1.1 would read a bare ``on`` as true).
-_TOP_KEY = re.compile(r"""^(["']?)([A-Za-z_][\w-]*)\1[ \t]*:(?:[ \t]|$)""", re.MULTILINE)
+# YAML 1.1 would read a bare ``on`` as true), its line ended by LF or CRLF.
+_TOP_KEY = re.compile(r"""^(["']?)([A-Za-z_][\w-]*)\1[ \t]*:(?:[ \t]|\r?$)""", re.MULTILINE)
 # The metadata GitHub documents; a file with only ``name`` and ``description`` says too little.
 _TEMPLATE_KEYS = frozenset({"iconName", "categories", "filePatterns"})
 

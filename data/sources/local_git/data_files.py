@@ -17,8 +17,9 @@ element or inline script) holds no code. A template is often born a page (Angula
 generate`` writes ``<p>foo works!</p>``), so a page is read again at each change, and a file
 once read as a template stays one for the rest of the sync.
 
-A file the path rules call deployment configuration by its folder's name is read too, once per
-path: a GitHub Actions workflow kept outside ``.github/workflows`` (a template, as
+A file the path rules call deployment configuration by its folder's name is read too, at each
+change (a template can be committed without its trigger and given one later): a GitHub Actions
+workflow kept outside ``.github/workflows`` (a template, as
 actions/starter-workflows' ``deployments/aws.yml``) or a workflow template's metadata runs
 nowhere (``scoring.workflow_templates``), and its changes store no line of what ships, as a
 Dockerfile's comment-only edit stores none (``scoring.change_files``).
@@ -99,9 +100,9 @@ def told_by_content(path: str) -> bool:
 
 class DataFiles:
     """The files of a clone whose text Linguist reads as data, prose or a typeset document
-    though their extension names a programming language, and its workflows that run nowhere,
-    each path read once per sync (a rename keeps the verdict), and its HTML pages, read at
-    each change until one is a template."""
+    though their extension names a programming language, each path read once per sync (a
+    rename keeps the verdict), its HTML pages, read at each change until one is a template,
+    and its workflows that run nowhere, read at each change."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -143,7 +144,11 @@ class DataFiles:
             f.path
             for f in files
             if f.change_type != "deleted"
-            and (f.path not in self.verdicts or (self.verdicts[f.path] and _is_html(f.path)))
+            and (
+                f.path not in self.verdicts
+                or (self.verdicts[f.path] and _is_html(f.path))
+                or read_for_deployment(f.path)
+            )
             and told_by_content(f.path)
         ]
         if unread:

@@ -203,7 +203,8 @@ def test_a_workflow_template_deploys_nothing_while_a_manifest_beside_it_does(
 ) -> None:
     """A GitHub Actions workflow kept under ``deployments/`` (a template no forge runs from
     there) edited far below its ``on`` and ``jobs`` stores no line of what ships, so its change
-    is no deployment change; a Kubernetes manifest in the same folder still is one."""
+    is no deployment change, and one committed without its trigger is read again when it gets
+    one; a Kubernetes manifest in the same folder still is a deployment change."""
     repo = GitRepo(tmp_path / "app")
     comments = "".join(f"# {n}. Replace MY_VALUE_{n} below.\n" for n in range(30))
     steps = "".join(f"      - run: echo step {n}\n" for n in range(30))
@@ -213,9 +214,17 @@ def test_a_workflow_template_deploys_nothing_while_a_manifest_beside_it_does(
         {
             workflow: _TEMPLATE.format(comments=comments, steps=steps),
             "deployments/web.yaml": manifest,
+            "deployments/kompose.yml": _TEMPLATE.format(comments="", steps=steps).replace(
+                "on:\n  push:\n", "env:\n  A:\n"
+            ),
         },
         "Add",
         T0,
+    )
+    repo.commit(
+        {"deployments/kompose.yml": _TEMPLATE.format(comments="", steps=steps)},
+        "Trigger on a push",
+        T0 + timedelta(hours=1),
     )
     repo.commit(
         {workflow: _TEMPLATE.format(comments=comments, steps=steps.replace("step 29", "done"))},
@@ -232,6 +241,8 @@ def test_a_workflow_template_deploys_nothing_while_a_manifest_beside_it_does(
     assert lines[("Add", workflow)] == (0, 0)
     assert lines[("Reword the last step", workflow)] == (0, 0)
     assert lines[("Rename the deployment", "deployments/web.yaml")] != (0, 0)
+    assert lines[("Add", "deployments/kompose.yml")] != (0, 0)
+    assert lines[("Trigger on a push", "deployments/kompose.yml")] == (0, 0)
     with Session(engine) as session:
         facts = {c.title: c for c in load_changes(session)}
     assert not change_files(facts["Reword the last step"]).infra
