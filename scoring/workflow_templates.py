@@ -31,6 +31,8 @@ _METADATA = ".properties.json"
 # A key at a YAML document's top level: at the line's start, plain or quoted (``"on":``, as
 # YAML 1.1 would read a bare ``on`` as true), its line ended by LF or CRLF.
 _TOP_KEY = re.compile(r"""^(["']?)([A-Za-z_][\w-]*)\1[ \t]*:(?:[ \t]|\r?$)""", re.MULTILINE)
+# A job's runner, indented under its job: ``runs-on`` is GitHub's (and Gitea's) key alone.
+_RUNS_ON = re.compile(r"^[ \t]+runs-on[ \t]*:", re.MULTILINE)
 # The metadata GitHub documents; a file with only ``name`` and ``description`` says too little.
 _TEMPLATE_KEYS = frozenset({"iconName", "categories", "filePatterns"})
 
@@ -47,14 +49,17 @@ def read_for_deployment(path: str) -> bool:
 
 def deploys_nothing(path: str, text: str) -> bool:
     """Whether ``text``, the head of ``path``, is a workflow no forge runs from there (top-level
-    ``on`` and ``jobs``, outside ``.github/workflows``) or a workflow template's metadata (a
+    ``jobs`` with ``on`` or a job's ``runs-on``, outside ``.github/workflows``) or a workflow
+    template's metadata (a
     ``.properties.json`` object naming the template and one of GitHub's template keys)."""
     if _RUN_FROM.search(path) is not None:
         return False
     if path.lower().endswith(_METADATA):
         return _template_metadata(text)
     keys = {m.group(2) for m in _TOP_KEY.finditer(text)}
-    return "on" in keys and "jobs" in keys
+    # A template committed without its trigger (actions/starter-workflows' first Kompose one)
+    # is still one by its jobs' runners, a key of GitHub's format alone.
+    return "jobs" in keys and ("on" in keys or _RUNS_ON.search(text) is not None)
 
 
 def _template_metadata(text: str) -> bool:

@@ -32,12 +32,14 @@ _METADATA = """{
 
 
 def test_a_workflow_outside_the_workflows_folder_runs_nowhere() -> None:
-    """A workflow template under ``deployments/`` (``on`` quoted or not, CRLF lines) and its
-    ``.properties.json`` deploy nothing; the same workflow in ``.github/workflows`` runs."""
+    """A workflow template under ``deployments/`` (``on`` quoted or not, CRLF lines, or no
+    ``on`` but its jobs' ``runs-on``) and its ``.properties.json`` deploy nothing; the same
+    workflow in ``.github/workflows`` runs."""
     assert deploys_nothing("deployments/aws.yml", _WORKFLOW)
     assert deploys_nothing("deployments/aws.yml", _WORKFLOW.replace('"on":', "on:"))
     assert deploys_nothing("deployments/properties/aws.properties.json", _METADATA)
     assert deploys_nothing("deployments/aws.yml", _WORKFLOW.replace("\n", "\r\n"))
+    assert deploys_nothing("deployments/aks.yml", _WORKFLOW.replace('"on":', "trigger:"))
     assert not deploys_nothing(".github/workflows/aws.yml", _WORKFLOW)
     assert not deploys_nothing("app/.forgejo/workflows/ci.yaml", _WORKFLOW)
 

@@ -214,9 +214,9 @@ def test_a_workflow_template_deploys_nothing_while_a_manifest_beside_it_does(
         {
             workflow: _TEMPLATE.format(comments=comments, steps=steps),
             "deployments/web.yaml": manifest,
-            "deployments/kompose.yml": _TEMPLATE.format(comments="", steps=steps).replace(
-                "on:\n  push:\n", "env:\n  A:\n"
-            ),
+            "deployments/kompose.yml": _TEMPLATE.format(comments="", steps=steps)
+            .replace("on:\n  push:\n", "env:\n  A:\n")
+            .replace("runs-on:", "pool:"),
         },
         "Add",
         T0,
