@@ -106,7 +106,8 @@ class DataFiles:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        # Each path's verdict: True when it holds data, prose or a page.
+        # Each path's verdict: True when it holds data, prose or a page, or is a workflow that
+        # runs nowhere: no line of code, nor of what ships.
         self.verdicts: dict[str, bool] = {}
 
     def _read(self, sha: str, paths: list[str], reader: FileLengths | None) -> None:
